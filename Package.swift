@@ -1,0 +1,97 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One set of settings for every target: Swift 6 language mode (strict concurrency) and explicit `any`.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// The nine services: executable product name, target name (its folder under Services/).
+let services: [(product: String, target: String)] = [
+    ("gateway-api", "GatewayAPI"),
+    ("customer-service", "CustomerService"),
+    ("product-service", "ProductService"),
+    ("inventory-service", "InventoryService"),
+    ("order-service", "OrderService"),
+    ("billing-service", "BillingService"),
+    ("crm-service", "CRMService"),
+    ("msg-service", "MsgService"),
+    ("archive-service", "ArchiveService"),
+]
+
+let serviceDependencies: [Target.Dependency] = [
+    "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,
+]
+
+let package = Package(
+    name: "OrderShop",
+    platforms: [.macOS(.v15)],
+    products: services.map { .executable(name: $0.product, targets: [$0.target]) } + [
+        .executable(name: "ordershop-client", targets: ["OrderShopClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Shared libraries.
+        .target(name: "ShopRedis", dependencies: [nioCore, nioPosix, logging, lifecycle, deque],
+                path: "Shared/ShopRedis", swiftSettings: swiftSettings),
+        .target(name: "ShopHTTP", dependencies: [nioCore, nioPosix, nioHTTP1, logging, lifecycle, deque],
+                path: "Shared/ShopHTTP", swiftSettings: swiftSettings),
+        .target(name: "ShopDomain", dependencies: [],
+                path: "Shared/ShopDomain", swiftSettings: swiftSettings),
+        .target(name: "ShopEventStore", dependencies: ["ShopRedis", "ShopDomain", "CZlib", nioCore, logging, lifecycle],
+                path: "Shared/ShopEventStore", swiftSettings: swiftSettings),
+        .target(name: "ShopPostgres", dependencies: ["CLibPQ", nioCore, nioPosix, logging],
+                path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
+        .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
+                path: "Shared/ShopService", swiftSettings: swiftSettings),
+        .target(name: "ShopTestSupport", dependencies: [logging],
+                path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
+    ]
+    + services.map {
+        .executableTarget(name: $0.target, dependencies: serviceDependencies + ($0.target == "ArchiveService" ? ["ShopPostgres"] : []),
+                          path: "Services/\($0.target)", swiftSettings: swiftSettings)
+    }
+    + [
+        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopDomain", argumentParser, logging, nioCore, nioPosix],
+                          path: "Client", swiftSettings: swiftSettings),
+
+        // Tests.
+        .testTarget(name: "ShopHTTPTests", dependencies: ["ShopHTTP", "ShopTestSupport"],
+                    path: "Tests/ShopHTTPTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport"],
+                    path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain"],
+                    path: "Tests/ShopDomainTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport"],
+                    path: "Tests/ShopEventStoreTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ShopPostgresTests", dependencies: ["ShopPostgres", "ShopTestSupport"],
+                    path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport"],
+                    path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP"],
+                    path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
+    ]
+)

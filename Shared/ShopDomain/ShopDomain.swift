@@ -1,0 +1,1 @@
+// ShopDomain: placeholder until its issue lands.

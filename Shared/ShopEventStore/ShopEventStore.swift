@@ -1,0 +1,1 @@
+// ShopEventStore: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// ShopHTTP: placeholder until its issue lands.

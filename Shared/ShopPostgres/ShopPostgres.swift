@@ -1,0 +1,1 @@
+// ShopPostgres: placeholder until its issue lands.

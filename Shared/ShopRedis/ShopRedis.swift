@@ -1,0 +1,1 @@
+// ShopRedis: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// ShopService: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// ShopTestSupport: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// EndToEndTests: tests land with their module.

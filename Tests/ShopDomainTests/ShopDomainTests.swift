@@ -1,0 +1,1 @@
+// ShopDomainTests: tests land with their module.

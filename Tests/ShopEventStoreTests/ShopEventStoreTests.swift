@@ -1,0 +1,1 @@
+// ShopEventStoreTests: tests land with their module.

@@ -1,0 +1,1 @@
+// ShopHTTPTests: tests land with their module.

@@ -1,0 +1,1 @@
+// ShopPostgresTests: tests land with their module.

@@ -1,0 +1,1 @@
+// ShopRedisTests: tests land with their module.

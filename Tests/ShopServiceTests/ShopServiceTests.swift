@@ -1,0 +1,1 @@
+// ShopServiceTests: tests land with their module.
