@@ -67,7 +67,7 @@ let package = Package(
                 path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
         .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
                 path: "Shared/ShopService", swiftSettings: swiftSettings),
-        .target(name: "ShopTestSupport", dependencies: [logging],
+        .target(name: "ShopTestSupport", dependencies: [logging, nioCore, nioPosix],
                 path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
     ]
     + services.map {
@@ -75,7 +75,7 @@ let package = Package(
                           path: "Services/\($0.target)", swiftSettings: swiftSettings)
     }
     + [
-        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopDomain", argumentParser, logging, nioCore, nioPosix],
+        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", argumentParser, logging, nioCore, nioPosix, lifecycle],
                           path: "Client", swiftSettings: swiftSettings),
 
         // Tests.

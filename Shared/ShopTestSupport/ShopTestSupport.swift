@@ -1,1 +1,0 @@
-// ShopTestSupport: placeholder until its issue lands.
