@@ -1,5 +1,6 @@
 /// Stock as POST and PUT bodies give it: `{"product_id", "amount"}`; an `id` or other extra fields are ignored.
 public struct InventoryDraft: EntityDraft, Equatable {
+    public static let integerFields: Set<String> = ["amount"]
     /// The product's id, lowercase.
     public var productID: String
     public var amount: Int

@@ -1,5 +1,6 @@
 /// A product as POST and PUT bodies give it: `{"name", "price"}`; an `id` or other extra fields are ignored.
 public struct ProductDraft: EntityDraft, Equatable {
+    public static let integerFields: Set<String> = ["price"]
     public var name: String
     public var price: Int
 
