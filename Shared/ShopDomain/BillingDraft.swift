@@ -6,10 +6,12 @@ public struct BillingDraft: EntityDraft, Equatable {
     /// The billed order's id, lowercase.
     public var orderID: String
 
+    /// A draft built in code, unchecked (bodies go through `init(from:)`, which validates).
     public init(orderID: String) {
         self.orderID = orderID
     }
 
+    /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
         let fields = try StrictFields(decoder, describing: "billing")
         orderID = try fields.identifier("order_id")
