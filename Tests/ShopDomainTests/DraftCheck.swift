@@ -3,7 +3,7 @@ import ShopDomain
 /// Decodes a body as a POST would and returns the error text, or nil when the body was accepted.
 func postError<T: EntityDraft>(_ body: String, _ type: T.Type) -> String? {
     do {
-        _ = try JSONBody.decodeOneOrMany(Array(body.utf8), as: type)
+        _ = try BodyDecoder.decodeOneOrMany(Array(body.utf8), as: type)
         return nil
     } catch {
         return error.description
@@ -12,7 +12,7 @@ func postError<T: EntityDraft>(_ body: String, _ type: T.Type) -> String? {
 
 /// The drafts a POST body decodes to; fails the test through `#require` at the call site when it throws.
 func postDrafts<T: EntityDraft>(_ body: String, _ type: T.Type) throws -> [T] {
-    try JSONBody.decodeOneOrMany(Array(body.utf8), as: type)
+    try BodyDecoder.decodeOneOrMany(Array(body.utf8), as: type)
 }
 
 let uuidA = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"

@@ -58,7 +58,7 @@ private func checkError(_ text: String, integerFields: Set<String> = []) -> Stri
         let message = "malformed JSON: the body starts with a byte order mark; send UTF-8 without one"
         #expect(checkError(body) == message)
         #expect(throws: ValidationError(.malformedJSON, message)) {
-            try JSONBody.decodeOneOrMany(body, as: CustomerDraft.self)
+            try BodyDecoder.decodeOneOrMany(body, as: CustomerDraft.self)
         }
     }
 

@@ -11,7 +11,7 @@ import ShopDomain
 
     @Test func acceptsTheWholeEntityAsThePutOfTheOriginalClientSendsIt() throws {
         let body = #"{"id": "\#(uuidA)", "product_ids": ["\#(uuidB.uppercased())"], "customer_id": "\#(uuidA)"}"#
-        let draft = try JSONBody.decodeOne(Array(body.utf8), as: OrderDraft.self)
+        let draft = try BodyDecoder.decodeOne(Array(body.utf8), as: OrderDraft.self)
         #expect(draft == OrderDraft(productIDs: [uuidB], customerID: uuidA))
     }
 

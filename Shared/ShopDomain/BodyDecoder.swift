@@ -1,8 +1,9 @@
 import Foundation
 
 /// Decodes request bodies into drafts with every check of this module: `JSONLimits` first, then the drafts'
-/// strict `init(from:)`. Every failure is a `ValidationError` whose description is the 400 body's text.
-public enum JSONBody {
+/// strict `init(from:)`. Every failure is a `ValidationError` whose description is the 400 body's text, e.g.
+/// `try BodyDecoder.decodeOneOrMany(Array(request.body.readableBytesView), as: OrderDraft.self)`.
+public enum BodyDecoder {
     /// A POST body: one JSON object, or an array of up to `maxItems` objects (`[]` gives no drafts, as in the original).
     public static func decodeOneOrMany<T: Decodable>(_ bytes: [UInt8], as type: T.Type,
                                                      integerFields: Set<String> = [],

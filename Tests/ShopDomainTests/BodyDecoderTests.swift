@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import ShopDomain
 
-@Suite struct JSONBodyTests {
+@Suite struct BodyDecoderTests {
     @Test func anEmptyArrayCreatesNothingAsInTheOriginal() throws {
         #expect(try postDrafts("[]", CustomerDraft.self).isEmpty)
     }
@@ -17,7 +17,7 @@ import ShopDomain
 
     @Test func aPutBodyIsExactlyOneObject() throws {
         let put = { (body: String) throws(ValidationError) -> ProductDraft in
-            try JSONBody.decodeOne(Array(body.utf8), as: ProductDraft.self)
+            try BodyDecoder.decodeOne(Array(body.utf8), as: ProductDraft.self)
         }
         #expect(try put(#"{"id": "ignored", "name": "Pen", "price": 2}"#) == ProductDraft(name: "Pen", price: 2))
         #expect(throws: ValidationError(.wrongType, "expected one JSON object, found an array")) {
@@ -39,7 +39,7 @@ import ShopDomain
         ]
         for (body, code) in cases {
             do {
-                _ = try JSONBody.decodeOneOrMany(Array(body.utf8), as: ProductDraft.self)
+                _ = try BodyDecoder.decodeOneOrMany(Array(body.utf8), as: ProductDraft.self)
                 Issue.record("accepted \(body)")
             } catch {
                 #expect(error.code == code, "\(body)")
@@ -49,19 +49,19 @@ import ShopDomain
 
     @Test func decodesGenericBodiesWithTheSameChecks() throws {
         struct Email: Decodable, Equatable { let to: String; let msg: String }
-        let one = try JSONBody.decodeOneOrMany(Array(#"{"to": "a@x.io", "msg": "hi"}"#.utf8), as: Email.self)
+        let one = try BodyDecoder.decodeOneOrMany(Array(#"{"to": "a@x.io", "msg": "hi"}"#.utf8), as: Email.self)
         #expect(one == [Email(to: "a@x.io", msg: "hi")])
         #expect(throws: ValidationError(.wrongType, "the JSON does not describe what was expected: missing field 'msg'")) {
-            try JSONBody.decodeOneOrMany(Array(#"{"to": "a@x.io"}"#.utf8), as: Email.self)
+            try BodyDecoder.decodeOneOrMany(Array(#"{"to": "a@x.io"}"#.utf8), as: Email.self)
         }
         #expect(throws: ValidationError(.wrongType, "the JSON does not describe what was expected: wrong value at [1].msg")) {
-            try JSONBody.decodeOneOrMany(Array(#"[{"to": "a", "msg": "b"}, {"to": "a", "msg": 3}]"#.utf8), as: Email.self)
+            try BodyDecoder.decodeOneOrMany(Array(#"[{"to": "a", "msg": "b"}, {"to": "a", "msg": 3}]"#.utf8), as: Email.self)
         }
     }
 }
 
 /// What plain `JSONDecoder` (as a generic HTTP helper would use it) does with the drafts and with hostile input:
-/// it never crashes, and the drafts' own validation still applies; only the extra checks need `JSONBody`.
+/// it never crashes, and the drafts' own validation still applies; only the extra checks need `BodyDecoder`.
 @Suite struct PlainJSONDecoderTests {
     private func decode<T: Decodable>(_ type: T.Type, _ body: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(body.utf8))
@@ -86,8 +86,8 @@ import ShopDomain
         #expect(throws: DecodingError.self) { try decode(ProductDraft.self, objects) }
     }
 
-    /// Why `JSONBody` scans first: `JSONDecoder` quietly accepts these, and takes the first of duplicate keys.
-    @Test func plainDecoderIsLenientWhereJSONBodyIsStrict() throws {
+    /// Why `BodyDecoder` scans first: `JSONDecoder` quietly accepts these, and takes the first of duplicate keys.
+    @Test func plainDecoderIsLenientWhereBodyDecoderIsStrict() throws {
         #expect(try decode(ProductDraft.self, #"{"name": "Pen", "price": 10.0}"#).price == 10)
         #expect(try decode(ProductDraft.self, #"{"name": "Pen", "price": 1e3}"#).price == 1000)
         #expect(try decode(ProductDraft.self, #"{"name": "Pen", "price": 1, "price": 2}"#).price == 1)
