@@ -30,5 +30,12 @@ import ShopDomain
         #expect(throws: ValidationError(.invalidValue, #""42" is not a valid id: ids are UUIDs like \#(uuidA)"#)) {
             try EntityID.validate("42")
         }
+        // Control characters are shown escaped, and long input is cut short, so a message stays one readable line.
+        #expect(throws: ValidationError(.invalidValue, #""a\nb" is not a valid id: ids are UUIDs like \#(uuidA)"#)) {
+            try EntityID.validate("a\nb")
+        }
+        #expect(throws: ValidationError(.invalidValue, "\"\(String(repeating: "z", count: 40))…\" is not a valid id: ids are UUIDs like \(uuidA)")) {
+            try EntityID.validate(String(repeating: "z", count: 10_000))
+        }
     }
 }
