@@ -30,6 +30,25 @@ private func checkError(_ text: String, integerFields: Set<String> = []) -> Stri
         }
     }
 
+    /// JSONDecoder parses recursively (up to its own 512 levels, which needs more than 128 KiB of stack);
+    /// the check is iterative, so it turns deep input away even on a thread with a small stack.
+    @Test func rejectsDeepNestingOnASmallStack() async {
+        let body = Array((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
+        let message = await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+            let thread = Thread {
+                do throws(ValidationError) {
+                    _ = try BodyDecoder.decodeOneOrMany(body, as: OrderDraft.self)
+                    continuation.resume(returning: nil)
+                } catch {
+                    continuation.resume(returning: error.description)
+                }
+            }
+            thread.stackSize = 128 * 1024
+            thread.start()
+        }
+        #expect(message == Self.tooDeep)
+    }
+
     @Test func allowsExactlyTheConfiguredDepth() {
         let deepest = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
         #expect(checkError(deepest) == nil)
