@@ -79,7 +79,7 @@ let package = Package(
                           path: "Client", swiftSettings: swiftSettings),
 
         // Tests.
-        .testTarget(name: "ShopHTTPTests", dependencies: ["ShopHTTP", "ShopTestSupport"],
+        .testTarget(name: "ShopHTTPTests", dependencies: ["ShopHTTP", "ShopTestSupport", nioCore, nioPosix, logging, lifecycle],
                     path: "Tests/ShopHTTPTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport"],
                     path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
