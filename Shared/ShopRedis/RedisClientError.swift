@@ -2,7 +2,7 @@
 public struct RedisClientError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: String, Sendable { case connectionClosed, timeout, unavailable, protocolError, invalidConfiguration, unexpectedReply, shutdown }
+        enum Base: String, Sendable { case connectionClosed, timeout, unavailable, protocolError, invalidConfiguration, invalidArgument, unexpectedReply, shutdown }
         let base: Base
         /// The connection closed before the reply arrived; the command may or may not have run.
         public static let connectionClosed = Code(base: .connectionClosed)
@@ -14,6 +14,8 @@ public struct RedisClientError: Error, Sendable, CustomStringConvertible {
         public static let protocolError = Code(base: .protocolError)
         /// A bad `REDIS_URL` or option.
         public static let invalidConfiguration = Code(base: .invalidConfiguration)
+        /// A helper was called with arguments Redis would reject (e.g. two trim strategies at once).
+        public static let invalidArgument = Code(base: .invalidArgument)
         /// A reply of a shape a typed helper did not expect.
         public static let unexpectedReply = Code(base: .unexpectedReply)
         /// The client was shut down.

@@ -55,7 +55,7 @@ struct RedisClientTests {
     }
 
     @Test func recoversByItselfWhenRedisIsKilledAndRestarted() async throws {
-        try await withRedis(.init(appendOnly: true), configure: { $0.maxReconnectDelay = .milliseconds(100) }) { client, server in
+        try await withRedis(.init(appendOnly: true), configure: { $0.maxReconnectDelay = .milliseconds(100) }) { (client, server) async throws in
             let key = uniqueKey()
             _ = try await client.send("SET", RESPArgument(key), "kept")
             server.kill()
@@ -72,7 +72,7 @@ struct RedisClientTests {
     }
 
     @Test func aCancelledBlockingReadLeavesThePoolHealthy() async throws {
-        try await withRedis { client, _ in
+        try await withRedis { (client, _) async throws in
             let key = uniqueKey()
             let reader = Task { try await client.sendBlocking(["BLPOP", RESPArgument(key), 0], blockFor: nil) }
             // Wait until the read really blocks on the server.
@@ -90,7 +90,7 @@ struct RedisClientTests {
     }
 
     @Test func dedicatedConnectionsAreReusedAfterNormalUse() async throws {
-        try await withRedis { client, _ in
+        try await withRedis { (client, _) async throws in
             let first = try await client.withDedicatedConnection { try await $0.send("CLIENT", "ID").int! }
             let second = try await client.withDedicatedConnection { try await $0.send("CLIENT", "ID").int! }
             #expect(first == second)

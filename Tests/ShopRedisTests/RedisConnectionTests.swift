@@ -8,7 +8,7 @@ import Testing
 @Suite("Connection against a real Redis")
 struct RedisConnectionTests {
     @Test func tenThousandPipelinedCommandsComeBackInOrder() async throws {
-        try await withRedis { client, _ in
+        try await withRedis { (client, _) async throws in
             let key = uniqueKey()
             let commands: [[RESPArgument]] = (0..<10_000).map { _ in ["INCR", RESPArgument(key)] }
             let results = try await client.pipeline(commands)
@@ -37,7 +37,7 @@ struct RedisConnectionTests {
     }
 
     @Test func aServerErrorCarriesItsPrefixAndFailsOnlyItsCommand() async throws {
-        try await withRedis { client, _ in
+        try await withRedis { (client, _) async throws in
             let key = uniqueKey()
             _ = try await client.send("SET", RESPArgument(key), "text")
             await #expect(throws: RedisServerError(prefix: "WRONGTYPE", message: "Operation against a key holding the wrong kind of value")) {
