@@ -74,6 +74,11 @@ public final class ServiceStack: Sendable {
         processes.withLock { $0[executable]?.isRunning ?? false }
     }
 
+    /// How `executable` last exited (its status, or the signal that ended it); nil while it runs.
+    public func exitStatus(of executable: String) -> Int32? {
+        processes.withLock { $0[executable]?.terminationStatus }
+    }
+
     /// Starts every executable, then waits until all answer `/ready`.
     public func startAll(readyTimeout: Duration = .seconds(90)) async throws {
         for executable in executables { try launch(executable) }

@@ -44,6 +44,7 @@ struct StackTests {
         try await withServiceStack(executables, environment: ["REDIS_URL": redis.url]) { stack in
             await stack.stop("crm-service")
             #expect(!stack.isRunning("crm-service"))
+            #expect(stack.exitStatus(of: "crm-service") == 0, "SIGTERM is a graceful stop, exit status 0")
             #expect(stack.log(of: "crm-service").contains("stopped"), "graceful shutdown is logged")
             let crm = try Self.client(stack, "crm-service")
             await #expect(throws: (any Error).self) { try await crm.execute(.GET, "/health") }
@@ -55,6 +56,7 @@ struct StackTests {
 
             await stack.kill("crm-service")
             #expect(!stack.isRunning("crm-service"))
+            #expect(stack.exitStatus(of: "crm-service") == SIGKILL)
             try await stack.start("crm-service")
             #expect(try await crm.execute(.GET, "/health").status == .ok)
             await crm.shutdown()

@@ -159,7 +159,8 @@ start_postgres() {
   if [[ ! -f "$ROOT/scripts/lib/postgres.sh" ]]; then say "PostgreSQL: scripts/lib/postgres.sh is not there yet, skipped"; return 0; fi
   # shellcheck source=/dev/null
   source "$ROOT/scripts/lib/postgres.sh"
-  pg_start "$PG_DIR" 5432
+  mkdir -p "$LOG_DIR"
+  pg_start "$PG_DIR" 5432 "$LOG_DIR/postgres.log"
 }
 
 stop_postgres() {
