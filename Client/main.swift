@@ -5,22 +5,12 @@ struct OrderShopClient: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordershop-client",
         abstract: "OrderShop's client: scenario and benchmarks.",
-        subcommands: [BenchEvents.self])
+        subcommands: [BenchRedis.self, BenchEvents.self])
 }
 
-/// Parses and runs the subcommand. In a function (not top-level code), `run()` on the async existential
-/// resolves to the async requirement; at top level it picked the synchronous default, which only prints help.
-func runClient() async {
-    do {
-        var command = try OrderShopClient.parseAsRoot()
-        if var asyncCommand = command as? any AsyncParsableCommand {
-            try await asyncCommand.run()
-        } else {
-            try command.run()
-        }
-    } catch {
-        OrderShopClient.exit(withError: error)
-    }
+/// Top-level code prefers ParsableCommand's synchronous `main()`; inside an async function the async one is chosen.
+func runCommandLine() async {
+    await OrderShopClient.main()
 }
 
-await runClient()
+await runCommandLine()
