@@ -1,0 +1,21 @@
+/// A billing of one order: `{"id", "order_id", "done"}`, `done` the Unix time (seconds) it was made; one per order.
+public struct Billing: Entity, Hashable {
+    public static let topic = Topic.billing
+    public static let uniqueField: String? = "order_id"
+
+    public var id: String
+    public var orderID: String
+    public var done: Int
+
+    public init(id: String, orderID: String, done: Int) {
+        self.id = id
+        self.orderID = orderID
+        self.done = done
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case orderID = "order_id"
+        case done
+    }
+}

@@ -1,0 +1,21 @@
+/// An order: `{"id", "product_ids", "customer_id"}`; a product id appears once for each item bought.
+public struct Order: Entity, Hashable {
+    public static let topic = Topic.order
+    public static let listFields = ["product_ids"]
+
+    public var id: String
+    public var productIDs: [String]
+    public var customerID: String
+
+    public init(id: String, productIDs: [String], customerID: String) {
+        self.id = id
+        self.productIDs = productIDs
+        self.customerID = customerID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case productIDs = "product_ids"
+        case customerID = "customer_id"
+    }
+}

@@ -1,0 +1,22 @@
+/// An order as POST and PUT bodies give it: `{"product_ids": [...], "customer_id"}`; extra fields are ignored.
+public struct OrderDraft: EntityDraft, Equatable {
+    /// 1 to 1000 product ids, lowercase, repeats allowed (one per item bought).
+    public var productIDs: [String]
+    /// The customer's id, lowercase.
+    public var customerID: String
+
+    public init(productIDs: [String], customerID: String) {
+        self.productIDs = productIDs
+        self.customerID = customerID
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let fields = try StrictFields(decoder, describing: "order")
+        productIDs = try fields.identifiers("product_ids", maxCount: DomainLimits.maxProductIDsPerOrder)
+        customerID = try fields.identifier("customer_id")
+    }
+
+    public func entity(id: String) -> Order {
+        Order(id: id, productIDs: productIDs, customerID: customerID)
+    }
+}

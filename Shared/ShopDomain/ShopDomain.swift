@@ -1,1 +1,0 @@
-// ShopDomain: placeholder until its issue lands.

@@ -1,0 +1,146 @@
+/// A JSON object key made at run time, so drafts can look fields up by their wire names.
+struct FieldKey: CodingKey {
+    let stringValue: String
+    let intValue: Int? = nil
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// Reads the fields of one JSON object strictly: every problem becomes a `ValidationError` a user understands.
+/// Fields it is not asked for (including `id`) are ignored, as the original OrderShop did.
+struct StrictFields {
+    private let fields: [String: JSONKind]
+    /// The position of this object in an array body, for messages about one item among many.
+    private let itemIndex: Int?
+
+    init(_ decoder: any Decoder, describing noun: String) throws(ValidationError) {
+        itemIndex = decoder.codingPath.count == 1 ? decoder.codingPath[0].intValue : nil
+        do {
+            let container = try decoder.container(keyedBy: FieldKey.self)
+            var fields: [String: JSONKind] = [:]
+            for key in container.allKeys {
+                fields[key.stringValue] = try container.decode(JSONKind.self, forKey: key)
+            }
+            self.fields = fields
+        } catch {
+            let found = (try? JSONKind(from: decoder))?.described ?? "something else"
+            throw Self.located(ValidationError(.wrongType, "expected a JSON object describing a \(noun), found \(found)"), itemIndex)
+        }
+    }
+
+    /// A non-empty string of at most `maxLength` Unicode scalars, without control characters.
+    func text(_ name: String, maxLength: Int) throws(ValidationError) -> String {
+        let value = try string(name)
+        try checkText(value, field: name, maxLength: maxLength)
+        return value
+    }
+
+    /// A plausible e-mail address: one `@` with something on both sides, no spaces, within the RFC length limits.
+    func email(_ name: String) throws(ValidationError) -> String {
+        let value = try string(name)
+        try checkText(value, field: name, maxLength: DomainLimits.maxEmailLength)
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        let plausible = parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+            && parts[0].utf8.count <= DomainLimits.maxEmailLocalPartLength
+            && !value.unicodeScalars.contains { $0.properties.isWhitespace }
+        guard plausible else {
+            throw error(.invalidValue, "'\(name)' must be an e-mail address like name@example.com, found \(Quote.value(value))")
+        }
+        return value
+    }
+
+    /// A reference to another entity: a UUID string, returned in lowercase.
+    func identifier(_ name: String) throws(ValidationError) -> String {
+        let value = try string(name)
+        guard let id = EntityID.normalize(value) else {
+            throw error(.invalidValue, "'\(name)' must be an id (a UUID like \(EntityID.example)), found \(Quote.value(value))")
+        }
+        return id
+    }
+
+    /// A non-empty array of at most `maxCount` ids (repeats allowed), each returned in lowercase.
+    func identifiers(_ name: String, maxCount: Int) throws(ValidationError) -> [String] {
+        guard let field = fields[name] else { throw error(.missingField, "missing field '\(name)'") }
+        let elements: [JSONKind]
+        switch field {
+        case .null: throw error(.missingField, "'\(name)' must not be null")
+        case .array(let values): elements = values
+        default: throw error(.wrongType, "'\(name)' must be an array of ids, found \(field.described)")
+        }
+        guard !elements.isEmpty else { throw error(.invalidValue, "'\(name)' must not be empty") }
+        guard elements.count <= maxCount else {
+            throw error(.invalidValue, "'\(name)' must hold at most \(maxCount) ids, found \(elements.count)")
+        }
+        var ids: [String] = []
+        ids.reserveCapacity(elements.count)
+        for (offset, element) in elements.enumerated() {
+            let position = "'\(name)' element \(offset + 1)"
+            guard case .string(let value) = element else {
+                throw error(.wrongType, "\(position) must be an id string, found \(element.described)")
+            }
+            guard let id = EntityID.normalize(value) else {
+                throw error(.invalidValue, "\(position) must be an id (a UUID like \(EntityID.example)), found \(Quote.value(value))")
+            }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// A whole number within `range`.
+    func integer(_ name: String, in range: ClosedRange<Int>) throws(ValidationError) -> Int {
+        guard let field = fields[name] else { throw error(.missingField, "missing field '\(name)'") }
+        return try integer(field, name: name, in: range)
+    }
+
+    /// Like `integer(_:in:)`, but nil when the field is absent or null.
+    func optionalInteger(_ name: String, in range: ClosedRange<Int>) throws(ValidationError) -> Int? {
+        guard let field = fields[name], field != .null else { return nil }
+        return try integer(field, name: name, in: range)
+    }
+
+    private func integer(_ field: JSONKind, name: String, in range: ClosedRange<Int>) throws(ValidationError) -> Int {
+        let expected = "'\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound)"
+        switch field {
+        case .integer(let value):
+            if value < 0 && range.lowerBound >= 0 {
+                throw error(.invalidValue, "'\(name)' must not be negative, found \(value)")
+            }
+            guard range.contains(value) else { throw error(.invalidValue, "\(expected), found \(value)") }
+            return value
+        case .null: throw error(.missingField, "'\(name)' must not be null")
+        case .number: throw error(.invalidValue, "\(expected), found \(field.described)")
+        default: throw error(.wrongType, "\(expected), found \(field.described)")
+        }
+    }
+
+    private func string(_ name: String) throws(ValidationError) -> String {
+        switch fields[name] {
+        case nil: throw error(.missingField, "missing field '\(name)'")
+        case .null: throw error(.missingField, "'\(name)' must not be null")
+        case .string(let value): return value
+        case let other?: throw error(.wrongType, "'\(name)' must be a string, found \(other.described)")
+        }
+    }
+
+    private func checkText(_ value: String, field name: String, maxLength: Int) throws(ValidationError) {
+        guard !value.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) else {
+            throw error(.invalidValue, "'\(name)' must not be empty")
+        }
+        let length = value.unicodeScalars.count
+        guard length <= maxLength else {
+            throw error(.invalidValue, "'\(name)' must be at most \(maxLength) characters, found \(length)")
+        }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw error(.invalidValue, "'\(name)' must not contain control characters such as line breaks")
+        }
+    }
+
+    private func error(_ code: ValidationError.Code, _ text: String) -> ValidationError {
+        Self.located(ValidationError(code, text), itemIndex)
+    }
+
+    private static func located(_ error: ValidationError, _ index: Int?) -> ValidationError {
+        index.map { error.inItem($0) } ?? error
+    }
+}

@@ -1,1 +1,0 @@
-// ShopDomainTests: tests land with their module.
