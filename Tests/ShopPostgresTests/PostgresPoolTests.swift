@@ -136,3 +136,47 @@ struct PostgresPoolTests {
         #expect(error?.code == .clientClosed)
     }
 }
+
+@Suite("PostgresClient as a Service and from actors")
+struct PostgresServiceTests {
+    /// Non-Sendable state the transaction closure mutates: the closure runs on the actor.
+    actor Tally {
+        var written: [String] = []
+
+        func record(_ names: [String], with client: PostgresClient) async throws {
+            try await client.withTransaction { connection in
+                for name in names {
+                    _ = try await connection.query("INSERT INTO tally VALUES ($1)", [.text(name)])
+                    written.append(name)
+                }
+            }
+        }
+    }
+
+    @Test("withTransaction works from an actor, touching its state inside the closure")
+    func fromAnActor() async throws {
+        try await withTestClient { client, _ in
+            _ = try await client.query("CREATE TABLE tally (name text)")
+            let tally = Tally()
+            try await tally.record(["a", "b"], with: client)
+            #expect(await tally.written == ["a", "b"])
+            #expect(try await client.query("SELECT count(*) AS n FROM tally")[0].int("n") == 2)
+        }
+    }
+
+    @Test("run() serves until cancelled, then closes the pool")
+    func runAsService() async throws {
+        let server = try await PostgresTestServer.shared()
+        let configuration = try PostgresConfiguration(url: try await server.createDatabase(prefix: "service"), poolSize: 2)
+        let client = PostgresClient(configuration: configuration, logger: Logger(label: "test.postgres"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            #expect(try await client.query("SELECT 7 AS n")[0].int("n") == 7)
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        let error = await #expect(throws: PostgresError.self) { try await client.query("SELECT 1") }
+        #expect(error?.code == .clientClosed)
+        await client.close()  // a second close is harmless
+    }
+}
