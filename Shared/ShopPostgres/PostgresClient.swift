@@ -7,6 +7,7 @@ import Synchronization
 ///
 /// Connections open lazily and reopen after the server went away, with backoff between failed attempts.
 /// Run it as a `Service` (or call `close()`): shutdown waits for lent connections, then closes them all.
+/// In a `ServiceGroup`, list it before the services that use it, so it is shut down after them.
 public final class PostgresClient: Service, Sendable {
     public let configuration: PostgresConfiguration
     let logger: Logger
