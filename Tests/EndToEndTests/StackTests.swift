@@ -21,7 +21,7 @@ struct StackTests {
                 let health = try await client.execute(.GET, "/health")
                 #expect(health.status == .ok, "\(service.executable) /health")
                 #expect(String(buffer: health.body) == #"{"status":"ok"}"#)
-                let ready = try await client.execute(.GET, "/ready")
+                let ready = try await Self.poll(client, "/ready", until: 200)
                 #expect(ready.status == .ok, "\(service.executable) /ready: \(String(buffer: ready.body))")
                 let metrics = try await client.execute(.GET, "/metrics")
                 #expect(String(buffer: metrics.body).contains(#"http_requests_total{route="/health""#))
@@ -110,7 +110,8 @@ struct StackTests {
 
     static func client(_ stack: ServiceStack, _ executable: String) throws -> HTTPClient {
         var configuration = HTTPClientConfiguration()
-        configuration.requestTimeout = .seconds(10)
+        configuration.connectTimeout = .seconds(10)  // generous: the whole test run shares two cores
+        configuration.requestTimeout = .seconds(30)
         return try HTTPClient(
             baseURL: stack.url(of: executable), configuration: configuration,
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "e2e"))
