@@ -168,7 +168,8 @@ public final class ServiceStack: Sendable {
     }
 }
 
-/// Starts `executables` (see ``ServiceStack``), runs `body`, and stops every process whatever happens.
+/// Starts `executables` (see ``ServiceStack``), runs `body`, and stops every process whatever happens; the logs
+/// are deleted after a success and kept (their paths are in the error) after a failure.
 public func withServiceStack<T: Sendable>(
     _ executables: [String], environment: [String: String], binDirectory: String? = nil,
     readyTimeout: Duration = .seconds(90), _ body: (ServiceStack) async throws -> T
@@ -178,6 +179,7 @@ public func withServiceStack<T: Sendable>(
         try await stack.startAll(readyTimeout: readyTimeout)
         let result = try await body(stack)
         await stack.shutdown()
+        try? FileManager.default.removeItem(atPath: stack.logDirectory)
         return result
     } catch {
         await stack.shutdown()

@@ -106,6 +106,17 @@ struct StackTests {
         #expect(!output.contains("gateway-api"), "only the service asked for is checked")
     }
 
+    @Test("`ordershop-client ready` refuses an unknown service name or a bad timeout with a usage error")
+    func readyClientValidatesArguments() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let (unknownStatus, unknown) = try await Self.runClient(["ready", "--service", "crm"], environment, nil)
+        #expect(unknownStatus == 64)
+        #expect(unknown.contains("unknown service 'crm'"), "output: \(unknown)")
+        let (timeoutStatus, timeout) = try await Self.runClient(["ready", "--timeout", "0"], environment, nil)
+        #expect(timeoutStatus == 64)
+        #expect(timeout.contains("--timeout must be a positive number of seconds"), "output: \(timeout)")
+    }
+
     // MARK: helpers
 
     static func client(_ stack: ServiceStack, _ executable: String) throws -> HTTPClient {
