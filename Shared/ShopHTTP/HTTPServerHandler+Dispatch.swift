@@ -41,11 +41,9 @@ extension HTTPServerHandler {
             return self.write(.error(refusal), for: pending, route: route, requestID: requestID)
         }
 
-        var logger = self.settings.logger
-        logger[metadataKey: "request.id"] = .string(requestID)
         let request = Request(
             method: head.method, path: path, query: query, headers: head.headers, body: pending.body,
-            parameters: parameters, requestID: requestID, logger: logger
+            parameters: parameters, requestID: requestID, logger: self.settings.logger
         )
         let eventLoop = self.executor.eventLoop
         let connection = NIOLoopBound(self, eventLoop: eventLoop)
