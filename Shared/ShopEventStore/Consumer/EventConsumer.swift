@@ -80,7 +80,11 @@ public final class EventConsumer: Service, Sendable {
 
     private func consume(on connection: some RedisCommandExecutor) async throws {
         for stream in streams {
-            _ = try? await connection.send("XGROUP", "CREATE", RESPArgument(stream.key), RESPArgument(group), "0", "MKSTREAM")
+            do {
+                _ = try await connection.send("XGROUP", "CREATE", RESPArgument(stream.key), RESPArgument(group), "0", "MKSTREAM")
+            } catch let error as RedisServerError where error.prefix == "BUSYGROUP" {
+                // The group exists: keep its position.
+            }
         }
         let clock = ContinuousClock()
         var nextClaim = clock.now

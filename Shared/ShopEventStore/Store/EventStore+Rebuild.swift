@@ -11,10 +11,13 @@ extension EventStore {
         let schema = TopicSchema.of(topic)
         for attempt in 1...5 {
             let mark = try await clockMark(topic)
+            let attemptStart = clock.now
             let fold = try await foldEvents(topic)
+            let folded = clock.now
             let staging = TopicKeys(staging: topic, token: Self.makeEventID())
             let ids = fold.orderedIDs
             try await writeStaged(fold, ids: ids, into: staging)
+            let staged = clock.now
             var arguments = Self.scriptPrefix(base: live.tag, schema: schema)
             arguments += [RESPArgument(mark), RESPArgument(staging.base)] + ids.map { RESPArgument($0) }
             do {
@@ -24,7 +27,9 @@ extension EventStore {
                 continue
             }
             logger.info("projection rebuilt", metadata: ["topic": "\(topic.rawValue)", "rebuild.events": "\(fold.eventCount)"])
-            return RebuildReport(events: fold.eventCount, entities: ids.count, duration: clock.now - start, attempts: attempt)
+            let end = clock.now
+            return RebuildReport(events: fold.eventCount, entities: ids.count, duration: end - start, attempts: attempt,
+                                 foldDuration: folded - attemptStart, stageDuration: staged - folded, swapDuration: end - staged)
         }
         throw EventStoreError(.concurrentWrites, "rebuild of \(topic.rawValue) gave up: events kept arriving")
     }
