@@ -102,7 +102,7 @@ extension EventStore {
         var scores: [RESPArgument] = []
         var versions: [RESPArgument] = []
         for (position, id) in ids.enumerated() {
-            guard let record = fold.records[id] else { continue }
+            guard let record = fold.record(id) else { continue }
             var hset: [RESPArgument] = ["HSET", RESPArgument(staging.entity(id))]
             for field in record.fields { hset += [RESPArgument(field.name), RESPArgument(bytes: field.value)] }
             if record.fields.isEmpty { hset += ["id", RESPArgument(bytes: RawJSON.encode(id))] }
@@ -111,7 +111,7 @@ extension EventStore {
                 commands.append(["RPUSH", RESPArgument(staging.list(list.name, id))] + list.items.map { RESPArgument(bytes: $0) })
             }
             scores += [RESPArgument(position + 1), RESPArgument(id)]
-            versions += [RESPArgument(id), RESPArgument(fold.versions[id] ?? 1)]
+            versions += [RESPArgument(id), RESPArgument(fold.version(id) ?? 1)]
             if scores.count >= 2_000 {
                 commands += [["ZADD", RESPArgument(staging.ids)] + scores, ["HSET", RESPArgument(staging.versions)] + versions]
                 scores.removeAll(keepingCapacity: true)
@@ -162,19 +162,19 @@ extension EventStore {
         for id in expectedIDs {
             guard let mine = projected[id] else {
                 differences.append(Difference(kind: .missing, aggregateID: id, projection: "absent",
-                                              events: String(decoding: fold.records[id]?.json ?? [], as: UTF8.self)))
+                                              events: String(decoding: fold.record(id)?.json ?? [], as: UTF8.self)))
                 continue
             }
-            if let folded = fold.records[id], !mine.sameContent(as: folded) {
+            if let folded = fold.record(id), !mine.sameContent(as: folded) {
                 differences.append(Difference(kind: .entity, aggregateID: id, projection: String(decoding: mine.json, as: UTF8.self),
                                               events: String(decoding: folded.json, as: UTF8.self)))
             }
-            if projectedVersions[id] != fold.versions[id] {
+            if projectedVersions[id] != fold.version(id) {
                 differences.append(Difference(kind: .version, aggregateID: id, projection: "\(projectedVersions[id] ?? 0)",
-                                              events: "\(fold.versions[id] ?? 0)"))
+                                              events: "\(fold.version(id) ?? 0)"))
             }
         }
-        for id in projectedIDs where fold.records[id] == nil {
+        for id in projectedIDs where fold.record(id) == nil {
             differences.append(Difference(kind: .unexpected, aggregateID: id, projection: "present", events: "absent"))
         }
         if differences.isEmpty, projectedIDs != expectedIDs {
