@@ -88,7 +88,8 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    /// The port the HTTP server is bound to, once `run()` has bound it (tests run on port 0).
+    /// The port the HTTP server is bound to: waits until `run()` has bound it (tests run on port 0), so call it
+    /// only while `run()` runs; a failed bind is thrown.
     public func localPort() async throws -> Int {
         let server = await withCheckedContinuation { continuation in
             let ready: HTTPServer? = state.withLock { state in
