@@ -91,10 +91,10 @@ public final class ServiceStack: Sendable {
         try await waitUntilReady([executable], timeout: readyTimeout)
     }
 
-    /// Stops `executable` gracefully (SIGTERM; SIGKILL after `grace`) and waits until it has exited.
-    public func stop(_ executable: String, grace: Duration = .seconds(20)) async {
+    /// Stops `executable` gracefully (`signal`, SIGTERM by default; SIGKILL after `grace`) and waits until it has exited.
+    public func stop(_ executable: String, signal: Int32 = SIGTERM, grace: Duration = .seconds(20)) async {
         guard let process = processes.withLock({ $0[executable] }) else { return }
-        await process.stop(grace: grace)
+        await process.stop(signal: signal, grace: grace)
     }
 
     /// Kills `executable` with SIGKILL (no shutdown at all) and waits until it has exited.

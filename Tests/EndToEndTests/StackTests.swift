@@ -36,7 +36,7 @@ struct StackTests {
         }
     }
 
-    @Test("a service stopped (SIGTERM) exits cleanly, killed (-9) dies, and starts again on its port; others stay up")
+    @Test("a service stopped (SIGTERM, SIGINT) exits cleanly, killed (-9) dies, and starts again on its port; others stay up")
     func stopKillAndStartOne() async throws {
         let redis = try await RedisTestServer.start()
         defer { redis.stop() }
@@ -53,6 +53,10 @@ struct StackTests {
 
             try await stack.start("crm-service")
             #expect(try await crm.execute(.GET, "/ready").status == .ok)
+
+            await stack.stop("crm-service", signal: SIGINT)
+            #expect(stack.exitStatus(of: "crm-service") == 0, "SIGINT (Ctrl-C) is a graceful stop too")
+            try await stack.start("crm-service")
 
             await stack.kill("crm-service")
             #expect(!stack.isRunning("crm-service"))
