@@ -70,14 +70,19 @@ public final class RedisClient: RedisCommandExecutor, Service, Sendable {
                 if !Task.isCancelled { logger.warning("Redis connection lost, reconnecting", metadata: ["redis.slot": "\(slot)"]) }
             } catch {
                 let waiters = state.withLock { $0.recordFailure(error) }
-                let failure = RedisClientError(.unavailable, "Redis at \(configuration.host):\(configuration.port) is unreachable: \(error)")
+                let failure = RedisClientError(.unavailable, "Redis at \(configuration.host):\(configuration.port) is unreachable: \(Self.reason(error))")
                 for waiter in waiters { waiter.fail(failure) }
-                logger.warning("Redis connection failed, retrying", metadata: ["redis.error": "\(error)", "redis.retry_in_ms": "\(delay.nanoseconds / 1_000_000)"])
+                logger.warning("Redis connection failed, retrying", metadata: ["redis.error": "\(Self.reason(error))", "redis.retry_in_ms": "\(delay.nanoseconds / 1_000_000)"])
                 // Backoff between attempts; cancellation (shutdown) ends the sleep early.
                 try? await Task.sleep(for: .nanoseconds(delay.nanoseconds))
                 delay = min(delay * 2, configuration.maxReconnectDelay)
             }
         }
+    }
+
+    /// The message of a failure without repeating our own "Redis unavailable" prefix.
+    static func reason(_ error: any Error) -> String {
+        (error as? RedisClientError)?.message ?? "\(error)"
     }
 
     /// A live multiplexed connection, round robin; waits while the pool is (re)connecting.
