@@ -48,24 +48,36 @@ extension EventStore {
         return "\(parts.first?.string ?? "")-\(parts.dropFirst().first?.string ?? "")"
     }
 
-    /// Reads every event of the topic (each stream in pages, pipelined) and folds them in commit order.
+    /// Reads every event of the topic (its streams in pages, pipelined; the next page is in flight while this
+    /// one is parsed) and folds them in commit order.
     func foldEvents(_ topic: Topic) async throws -> ProjectionFold {
         let keys = TopicKeys(topic)
-        let page = 2_000
-        var runs: [[StoredEvent]] = Array(repeating: [], count: EventAction.allCases.count)
-        var cursors: [String?] = Array(repeating: "-", count: runs.count)
-        while cursors.contains(where: { $0 != nil }) {
+        let actions = EventAction.allCases
+        let page = 1_000
+        @Sendable func fetch(_ cursors: [String?]) async throws -> [(index: Int, reply: RESPValue)] {
             let open = cursors.indices.filter { cursors[$0] != nil }
+            guard !open.isEmpty else { return [] }
             let replies = try await redis.pipeline(open.map { index in
-                [RESPArgument("XRANGE"), RESPArgument(keys.stream(EventAction.allCases[index])), RESPArgument(cursors[index]!),
+                [RESPArgument("XRANGE"), RESPArgument(keys.stream(actions[index])), RESPArgument(cursors[index]!),
                  "+", "COUNT", RESPArgument(page)]
             })
-            for (index, result) in zip(open, replies) {
-                let entries = try StoredEvent.entries(of: try result.get(), topic: topic, action: EventAction.allCases[index],
-                                                      maxEntitySize: maxEntitySize)
-                runs[index] += entries
-                cursors[index] = entries.count < page ? nil : "(\(entries[entries.count - 1].entryID)"
+            return try zip(open, replies).map { ($0, try $1.get()) }
+        }
+        var runs: [[StoredEvent]] = Array(repeating: [], count: actions.count)
+        var cursors: [String?] = Array(repeating: "-", count: actions.count)
+        var current = try await fetch(cursors)
+        while !current.isEmpty {
+            for (index, reply) in current {
+                let rows = reply.array ?? []
+                let last = rows.last?.array?.first?.string
+                cursors[index] = rows.count < page || last == nil ? nil : "(\(last!)"
             }
+            let following = cursors
+            async let next = fetch(following)
+            for (index, reply) in current {
+                runs[index] += try StoredEvent.entries(of: reply, topic: topic, action: actions[index], maxEntitySize: maxEntitySize)
+            }
+            current = try await next
         }
         var fold = ProjectionFold(schema: TopicSchema.of(topic))
         for event in Self.merge(runs, limit: .max) {
@@ -81,6 +93,9 @@ extension EventStore {
             for result in try await redis.pipeline(commands) { _ = try result.get() }
             commands.removeAll(keepingCapacity: true)
         }
+        // Ids and versions go in multi-member commands: far fewer commands than one per entity.
+        var scores: [RESPArgument] = []
+        var versions: [RESPArgument] = []
         for (position, id) in ids.enumerated() {
             guard let record = fold.records[id] else { continue }
             var hset: [RESPArgument] = ["HSET", RESPArgument(staging.entity(id))]
@@ -90,13 +105,23 @@ extension EventStore {
             for list in record.lists where !list.items.isEmpty {
                 commands.append(["RPUSH", RESPArgument(staging.list(list.name, id))] + list.items.map { RESPArgument(bytes: $0) })
             }
-            commands.append(["ZADD", RESPArgument(staging.ids), RESPArgument(position + 1), RESPArgument(id)])
-            commands.append(["HSET", RESPArgument(staging.versions), RESPArgument(id), RESPArgument(fold.versions[id] ?? 1)])
+            scores += [RESPArgument(position + 1), RESPArgument(id)]
+            versions += [RESPArgument(id), RESPArgument(fold.versions[id] ?? 1)]
+            if scores.count >= 2_000 {
+                commands += [["ZADD", RESPArgument(staging.ids)] + scores, ["HSET", RESPArgument(staging.versions)] + versions]
+                scores.removeAll(keepingCapacity: true)
+                versions.removeAll(keepingCapacity: true)
+            }
             try await flush(force: false)
         }
+        if !scores.isEmpty {
+            commands += [["ZADD", RESPArgument(staging.ids)] + scores, ["HSET", RESPArgument(staging.versions)] + versions]
+        }
         if let field = fold.schema.uniqueField {
-            for (value, id) in fold.uniqueOwners {
-                commands.append(["HSET", RESPArgument(staging.unique(field)), RESPArgument(value), RESPArgument(id)])
+            let owners = Array(fold.uniqueOwners)
+            for start in stride(from: 0, to: owners.count, by: 1_000) {
+                commands.append(["HSET", RESPArgument(staging.unique(field))]
+                                + owners[start..<min(owners.count, start + 1_000)].flatMap { [RESPArgument($0.key), RESPArgument($0.value)] })
                 try await flush(force: false)
             }
         }

@@ -81,7 +81,7 @@ public final class RedisClient: RedisCommandExecutor, Service, Sendable {
     }
 
     /// A live multiplexed connection, round robin; waits while the pool is (re)connecting.
-    func connection() async throws -> RedisConnection {
+    nonisolated(nonsending) func connection() async throws -> RedisConnection {
         let eventLoop = eventLoopGroup.any()
         let decision = state.withLock { $0.acquire(eventLoop: eventLoop, configuration: configuration) }
         switch decision {
@@ -106,15 +106,15 @@ public final class RedisClient: RedisCommandExecutor, Service, Sendable {
         }
     }
 
-    public func send(_ arguments: [RESPArgument]) async throws -> RESPValue {
+    nonisolated(nonsending) public func send(_ arguments: [RESPArgument]) async throws -> RESPValue {
         try await connection().send(arguments)
     }
 
-    public func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, RedisServerError>] {
+    nonisolated(nonsending) public func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, RedisServerError>] {
         try await connection().pipeline(commands)
     }
 
-    public func sendBlocking(_ arguments: [RESPArgument], blockFor: TimeAmount?) async throws -> RESPValue {
+    nonisolated(nonsending) public func sendBlocking(_ arguments: [RESPArgument], blockFor: TimeAmount?) async throws -> RESPValue {
         try await withDedicatedConnection { try await $0.sendBlocking(arguments, blockFor: blockFor) }
     }
 
