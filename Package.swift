@@ -31,7 +31,7 @@ let services: [(product: String, target: String)] = [
 ]
 
 let serviceDependencies: [Target.Dependency] = [
-    "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,
+    "ShopAPI", "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,
 ]
 
 let package = Package(
@@ -68,6 +68,8 @@ let package = Package(
                 path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
         .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
                 path: "Shared/ShopService", swiftSettings: swiftSettings),
+        .target(name: "ShopAPI", dependencies: ["ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
+                path: "Shared/ShopAPI", swiftSettings: swiftSettings),
         .target(name: "ShopTestSupport", dependencies: [logging, nioCore, nioPosix],
                 path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
     ]
@@ -93,7 +95,7 @@ let package = Package(
                     path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport", logging],
                     path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", logging, nioPosix],
+        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", "ShopEventStore", "ShopRedis", "ShopDomain", logging, nioPosix],
                     path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ]
 )
