@@ -16,6 +16,7 @@ let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-p
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
 
 /// The nine services: executable product name, target name (its folder under Services/).
 let services: [(product: String, target: String)] = [
@@ -48,6 +49,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // System libraries.
@@ -67,6 +69,8 @@ let package = Package(
                 path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
         .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
                 path: "Shared/ShopService", swiftSettings: swiftSettings),
+        .target(name: "ShopLoad", dependencies: ["ShopDomain", histogram],
+                path: "Shared/ShopLoad", swiftSettings: swiftSettings),
         .target(name: "ShopTestSupport", dependencies: [logging, nioCore, nioPosix],
                 path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
     ]
@@ -75,7 +79,7 @@ let package = Package(
                           path: "Services/\($0.target)", swiftSettings: swiftSettings)
     }
     + [
-        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", argumentParser, logging, nioCore, nioPosix, lifecycle],
+        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopLoad", histogram, argumentParser, logging, nioCore, nioPosix, lifecycle],
                           path: "Client", swiftSettings: swiftSettings),
 
         // Tests.
@@ -91,6 +95,8 @@ let package = Package(
                     path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport"],
                     path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
+        .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", histogram, "ShopTestSupport"],
+                    path: "Tests/LoadTests", swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP"],
                     path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ]
