@@ -49,6 +49,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
@@ -63,7 +64,7 @@ let package = Package(
                 path: "Shared/ShopHTTP", swiftSettings: swiftSettings),
         .target(name: "ShopDomain", dependencies: [],
                 path: "Shared/ShopDomain", swiftSettings: swiftSettings),
-        .target(name: "ShopEventStore", dependencies: ["ShopRedis", "ShopDomain", "CZlib", nioCore, logging, lifecycle],
+        .target(name: "ShopEventStore", dependencies: ["ShopRedis", "ShopDomain", "CZlib", nioCore, logging, lifecycle, metrics],
                 path: "Shared/ShopEventStore", swiftSettings: swiftSettings),
         .target(name: "ShopPostgres", dependencies: ["CLibPQ", nioCore, nioPosix, logging],
                 path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
@@ -79,25 +80,26 @@ let package = Package(
                           path: "Services/\($0.target)", swiftSettings: swiftSettings)
     }
     + [
-        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopLoad", histogram, argumentParser, logging, nioCore, nioPosix, lifecycle],
+        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopService", "ShopLoad", histogram, argumentParser, logging, nioCore, nioPosix, lifecycle],
                           path: "Client", swiftSettings: swiftSettings),
 
         // Tests.
-        .testTarget(name: "ShopHTTPTests", dependencies: ["ShopHTTP", "ShopTestSupport"],
+        .testTarget(name: "ShopHTTPTests", dependencies: ["ShopHTTP", "ShopTestSupport", nioCore, nioPosix, logging, lifecycle],
                     path: "Tests/ShopHTTPTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport"],
+        .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+                                                          .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
                     path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain"],
                     path: "Tests/ShopDomainTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport"],
+        .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", lifecycle, logging],
                     path: "Tests/ShopEventStoreTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopPostgresTests", dependencies: ["ShopPostgres", "ShopTestSupport"],
                     path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport"],
+        .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport", logging],
                     path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
         .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", histogram, "ShopTestSupport"],
                     path: "Tests/LoadTests", swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP"],
+        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", logging, nioPosix],
                     path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ]
 )
