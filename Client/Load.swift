@@ -58,6 +58,10 @@ struct Load: AsyncParsableCommand {
     @Option(help: "Seconds before a request without an answer counts as failed.")
     var timeout: Double = 10
 
+    @Option(help: ArgumentHelp("Print only this line, filled from the first operation, e.g. 'orders: ok={ok_rate}/s p99={p99} ms'.",
+                               discussion: "Placeholders: {rate} {ok_rate} {p50} {p90} {p99} {p999} {max} {requests} {ok} {refused} {failed}."))
+    var line: String?
+
     @Flag(help: "Print the summary as JSON on stdout.")
     var json = false
 
@@ -79,6 +83,7 @@ struct Load: AsyncParsableCommand {
         do {
             _ = try WorkloadMix(parsing: mix)
             if let rate { _ = try OpenModelSchedule(rate: rate) }
+            if let line { _ = try SummaryLine(template: line) }
         } catch {
             throw ValidationError("\(error)")  // LoadError's description is its message
         }
@@ -108,7 +113,15 @@ struct Load: AsyncParsableCommand {
         }
         await client.shutdown()
         try? await group.shutdownGracefully()
-        print(json ? try LoadReport.json(summary) : LoadReport.text(summary))
+        if let line {
+            let first = summary.operations.first ?? OperationStats().summary(of: .orders, elapsed: .zero)
+            print(try SummaryLine(template: line).render(first))
+            for check in summary.checks where !check.passed {
+                FileHandle.standardError.write(Data("CHECK FAILED \(check.name): \(check.detail)\n".utf8))
+            }
+        } else {
+            print(json ? try LoadReport.json(summary) : LoadReport.text(summary))
+        }
         if !summary.passed { throw ExitCode.failure }
     }
 

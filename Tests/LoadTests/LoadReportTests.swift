@@ -40,3 +40,29 @@ import Testing
         #expect(line == "[  3 s]   2012 req/s  total=6000  errors=2  p99=7.13 ms" || line == "[  3 s]   2012 req/s  total=6000  errors=2  p99=7.12 ms")
     }
 }
+
+@Suite struct SummaryLineTests {
+    @Test func fillsTheBenchmarkLinesFromTheFirstOperation() throws {
+        var stats = OperationStats()
+        for _ in 0..<900 { stats.record(latency: .microseconds(800), status: 201, outcome: .ok) }
+        for _ in 0..<100 { stats.record(latency: .milliseconds(12), status: 409, outcome: .refused) }
+        let orders = stats.summary(of: .orders, elapsed: .seconds(10))
+        let line = try SummaryLine(template: "orders-c16: ok={ok_rate}/s p50={p50} ms p99={p99} ms")
+        // HdrHistogram keeps three significant digits: 12 ms may come back as 12.00 or 12.01.
+        let rendered = line.render(orders)
+        #expect(rendered.hasPrefix("orders-c16: ok=90/s p50=0.80 ms p99=12.0"), "\(rendered)")
+        #expect(rendered.hasSuffix(" ms") && rendered.count == "orders-c16: ok=90/s p50=0.80 ms p99=12.00 ms".count)
+        let reads = try SummaryLine(template: "reads: {rate} req/s {requests} {ok} {refused} {failed}")
+        #expect(reads.render(orders) == "reads: 100 req/s 1000 900 100 0")
+    }
+
+    @Test(arguments: ["ok={okrate}", "p99={p99", "{}", "{P99}"])
+    func unknownOrBrokenPlaceholdersAreRefused(template: String) {
+        #expect(throws: LoadError.self) { try SummaryLine(template: template) }
+    }
+
+    @Test func plainTextIsAValidTemplate() throws {
+        #expect(try SummaryLine(template: "no placeholders").render(OperationStats().summary(of: .reads, elapsed: .zero))
+                == "no placeholders")
+    }
+}
