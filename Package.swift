@@ -97,7 +97,7 @@ let package = Package(
                     path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport", logging],
                     path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
-        .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", histogram, "ShopTestSupport"],
+        .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", "ShopService", histogram, "ShopTestSupport"],
                     path: "Tests/LoadTests", swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", logging, nioPosix],
                     path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
