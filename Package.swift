@@ -66,7 +66,7 @@ let package = Package(
                 path: "Shared/ShopDomain", swiftSettings: swiftSettings),
         .target(name: "ShopEventStore", dependencies: ["ShopRedis", "ShopDomain", "CZlib", nioCore, logging, lifecycle, metrics],
                 path: "Shared/ShopEventStore", swiftSettings: swiftSettings),
-        .target(name: "ShopPostgres", dependencies: ["CLibPQ", nioCore, nioPosix, logging],
+        .target(name: "ShopPostgres", dependencies: ["CLibPQ", nioCore, nioPosix, logging, lifecycle],
                 path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
         .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
                 path: "Shared/ShopService", swiftSettings: swiftSettings),
