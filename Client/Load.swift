@@ -4,6 +4,7 @@ import Logging
 import NIOPosix
 import ShopHTTP
 import ShopLoad
+import ShopRedis
 import ShopService
 
 /// `ordershop-client load`: drives the gateway with a closed or open workload, reports throughput and latency
@@ -84,6 +85,7 @@ struct Load: AsyncParsableCommand {
             _ = try WorkloadMix(parsing: mix)
             if let rate { _ = try OpenModelSchedule(rate: rate) }
             if let line { _ = try SummaryLine(template: line) }
+            if let redisURL { _ = try RedisConfiguration(url: redisURL) }
         } catch {
             throw ValidationError("\(error)")  // LoadError's description is its message
         }
@@ -102,7 +104,13 @@ struct Load: AsyncParsableCommand {
         configuration.requestTimeout = .milliseconds(Int64(timeout * 1000))
         configuration.connectTimeout = .seconds(5)
         configuration.maxResponseBodySize = 1 << 30  // GET /orders and /report grow with the shop
-        let client = try HTTPClient(baseURL: try gatewayURL(), configuration: configuration, eventLoopGroup: group, logger: logger)
+        let client: HTTPClient
+        do {
+            client = try HTTPClient(baseURL: try gatewayURL(), configuration: configuration, eventLoopGroup: group, logger: logger)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw ValidationError("--url: \(error)")
+        }
         let summary: LoadSummary
         do {
             summary = try await runLoad(plan: plan, gateway: LoadGateway(client: client), group: group, logger: logger)

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import ShopHTTP
 import ShopLoad
-import Synchronization
 
 /// Drives the virtual users: one per connection, each taking the next request number, in the closed model as
 /// soon as its previous answer came, in the open model at the request's due time.
@@ -111,11 +110,4 @@ struct LoadRunner: Sendable {
             second += 1
         }
     }
-}
-
-/// Hands out request numbers 0, 1, 2, … to the virtual users.
-final class TicketDispenser: Sendable {
-    private let next = Atomic<Int>(0)
-
-    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

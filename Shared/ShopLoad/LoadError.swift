@@ -8,7 +8,9 @@ public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         case unexpectedResponse
     }
 
+    /// What kind of failure this is.
     public let code: Code
+    /// What went wrong, for the user.
     public let message: String
 
     /// A failure with a message a user understands.
@@ -17,5 +19,6 @@ public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The message alone: it is written for users.
     public var description: String { message }
 }

@@ -20,6 +20,7 @@ public struct LoadObservations: Sendable {
     /// Requests answered with a 5xx status or not answered at all.
     public var serverErrors: Int
 
+    /// Everything the checks compare; counts default to none.
     public init(initialStock: [String: Int], acceptedOrders: [String: [String]], unansweredOrders: Int = 0,
                 liveOrders: [Order], inventory: [Inventory], orderCreatedEvents: Int?,
                 projectionDifferences: [String: [String]]?, serverErrors: Int = 0) {

@@ -9,13 +9,17 @@ public struct OperationStats: Sendable {
     public private(set) var histogram: Histogram<UInt64>
     /// Answers by status code; requests that got no answer count under `transportErrorKey`.
     public private(set) var statusCounts: [String: Int] = [:]
+    /// Requests answered 2xx.
     public private(set) var ok = 0
+    /// Expected refusals (orders beyond stock).
     public private(set) var refused = 0
+    /// Other answers, or none.
     public private(set) var failed = 0
 
     /// The key under which requests without an answer (refused connection, timeout) are counted.
     public static let transportErrorKey = "no-answer"
 
+    /// Empty statistics: latencies from 1 µs to one minute at three significant digits.
     public init() {
         histogram = Histogram(lowestDiscernibleValue: 1, highestTrackableValue: Self.highestLatency,
                               numberOfSignificantValueDigits: .three)

@@ -6,6 +6,7 @@ public struct SummaryLine: Sendable, Equatable {
     /// The placeholders a template may use: rates per second, latencies in milliseconds, counts.
     public static let placeholders = ["rate", "ok_rate", "p50", "p90", "p99", "p999", "max", "requests", "ok", "refused", "failed"]
 
+    /// The line with `{placeholder}`s.
     public let template: String
 
     /// A template whose every `{name}` is a known placeholder.

@@ -68,8 +68,10 @@ public struct WorkloadMix: Sendable, Equatable, CustomStringConvertible {
     /// The operations with a positive weight.
     public var operations: [LoadOperation] { weights.map(\.operation) }
 
+    /// The mix as `operation=weight,…`, weights as given.
     public var description: String { weights.map { "\($0.operation.rawValue)=\($0.weight)" }.joined(separator: ",") }
 
+    /// Two mixes are equal when they deal the same operations in the same order.
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.cycle == rhs.cycle }
 
     /// nginx's smooth weighted round robin: each step every entry gains its weight and the leader pays the total.
