@@ -102,9 +102,10 @@ struct LoadRunner: Sendable {
         while true {
             do { try await Task.sleep(until: start + .seconds(second), clock: .continuous) } catch { return }
             let (requests, failed, p99) = recorder.progress()
+            let due = plan.schedule.map { Swift.min($0.dueCount(within: .seconds(second)), plan.requests ?? .max) }
             let line = LoadReport.progressLine(elapsed: .seconds(second), requests: requests,
                                                intervalRate: Double(requests - lastRequests), errors: failed,
-                                               p99Milliseconds: p99)
+                                               p99Milliseconds: p99, behind: due.map { $0 - requests })
             FileHandle.standardError.write(Data((line + "\n").utf8))
             lastRequests = requests
             second += 1

@@ -2,11 +2,13 @@ import Foundation
 
 /// The human-readable lines of a run: the progress line each second and the final summary.
 public enum LoadReport {
-    /// One progress line: elapsed time, the last second's rate, errors and the p99 so far.
+    /// One progress line: elapsed time, the last second's rate, errors and the p99 so far; in the open model also
+    /// how many requests already due have not come back (in flight or not yet sent).
     public static func progressLine(elapsed: Duration, requests: Int, intervalRate: Double, errors: Int,
-                                    p99Milliseconds: Double) -> String {
+                                    p99Milliseconds: Double, behind: Int? = nil) -> String {
         "[\(format(elapsed.secondsDouble, decimals: 0, width: 3)) s] \(format(intervalRate, decimals: 0, width: 6)) req/s"
             + "  total=\(requests)  errors=\(errors)  p99=\(format(p99Milliseconds, decimals: 2)) ms"
+            + (behind.map { "  behind=\(Swift.max(0, $0))" } ?? "")
     }
 
     /// The final summary: how the run was driven, a table of operations, status counts, and the checks.

@@ -38,6 +38,9 @@ import Testing
         let line = LoadReport.progressLine(elapsed: .seconds(3), requests: 6000, intervalRate: 2012.4, errors: 2,
                                            p99Milliseconds: 7.125)
         #expect(line == "[  3 s]   2012 req/s  total=6000  errors=2  p99=7.13 ms" || line == "[  3 s]   2012 req/s  total=6000  errors=2  p99=7.12 ms")
+        let open = LoadReport.progressLine(elapsed: .seconds(1), requests: 90, intervalRate: 90, errors: 0,
+                                           p99Milliseconds: 1, behind: 10)
+        #expect(open.hasSuffix("p99=1.00 ms  behind=10"))
     }
 }
 
