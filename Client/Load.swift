@@ -53,6 +53,9 @@ struct Load: AsyncParsableCommand {
     @Option(help: "Orders to place before the run (e.g. 300 for GET /orders with 300 orders in the shop).")
     var preloadOrders: Int = 0
 
+    @Option(help: "Before the run, wait up to this many seconds until the consumer groups have caught up (0: don't).")
+    var settle: Double = 0
+
     @Option(help: "Redis URL for comparing projections with the fold of their events (skipped without).")
     var redisURL: String?
 
@@ -80,6 +83,7 @@ struct Load: AsyncParsableCommand {
         guard (0...1_000_000_000).contains(stock) else { throw ValidationError("--stock must be from 0 to 1000000000") }
         guard (1...1000).contains(items) else { throw ValidationError("--items must be from 1 to 1000") }
         guard (0...1_000_000).contains(preloadOrders) else { throw ValidationError("--preload-orders must be from 0 to 1000000") }
+        guard settle >= 0, settle <= 3600 else { throw ValidationError("--settle must be a number of seconds from 0 to 3600") }
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be a number of seconds above 0 and at most 3600") }
         do {
             _ = try WorkloadMix(parsing: mix)
@@ -145,6 +149,9 @@ struct Load: AsyncParsableCommand {
         if preloadOrders > 0 {
             let placed = try await setup.preloadOrders(preloadOrders, fixture: fixture)
             recorder.adopt(acceptedOrders: placed)
+        }
+        if settle > 0 {
+            _ = try await verifier.waitUntilConsumersSettle(timeout: .milliseconds(Int64(settle * 1000)))
         }
         let elapsed = await LoadRunner(gateway: gateway, plan: plan, fixture: fixture, recorder: recorder).run()
         let tally = recorder.result()

@@ -28,6 +28,21 @@ struct LoadVerifier: Sendable {
         }
     }
 
+    /// Waits until the consumer groups have caught up (no lag, nothing pending), so a run starts on a quiet
+    /// shop rather than one still reacting to the set-up or an earlier run; false when `timeout` passed first.
+    func waitUntilConsumersSettle(timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let backlog = try GatewayJSON.consumerBacklog(try await gateway.require(.GET, "/status"))
+            if backlog == 0 { return true }
+            if ContinuousClock.now >= deadline {
+                logger.warning("consumers still behind; starting anyway", metadata: ["load.backlog": "\(backlog)"])
+                return false
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     /// Reads the shop after a run and judges it. Orders left unanswered may still be in flight at the
     /// services, so a failing verdict is read again a few times before it stands.
     func check(fixture: LoadFixture, tally: LoadRecorder.Tally, orderCreatedBefore: Int?) async throws -> [CheckResult] {

@@ -119,7 +119,8 @@ FAILED=0
 run_case() {
   local name="$1" template="$2"
   shift 2
-  if ! "$CLIENT" load --url "$GATEWAY" --redis-url "$REDIS_URL" --duration "$SECONDS_PER_CASE" --quiet \
+  # --settle: each case starts once the reactions to the previous one (billing, crm, archive) are done.
+  if ! "$CLIENT" load --url "$GATEWAY" --redis-url "$REDIS_URL" --duration "$SECONDS_PER_CASE" --settle 60 --quiet \
       --line "$template" "$@"; then
     say "$name: correctness checks FAILED (see above)"
     FAILED=1

@@ -32,6 +32,25 @@ public enum GatewayJSON {
         return status.streams.first { $0.name == stream }?.length ?? 0
     }
 
+    /// Entries the consumer groups have not finished in the `GET /status` answer: lag (not yet delivered) plus
+    /// pending (delivered, not acknowledged), summed over every group of every stream; unknown lag counts as 0.
+    public static func consumerBacklog(_ body: [UInt8]) throws(LoadError) -> Int {
+        struct Status: Decodable {
+            struct Stream: Decodable {
+                struct Group: Decodable {
+                    var lag: Int?
+                    var pending: Int
+                }
+                var groups: [Group]
+            }
+            var streams: [Stream]
+        }
+        let status = try decode(Status.self, body, what: "a status object with streams and groups")
+        return status.streams.reduce(0) { total, stream in
+            stream.groups.reduce(total) { $0 + Swift.max(0, $1.lag ?? 0) + Swift.max(0, $1.pending) }
+        }
+    }
+
     private static func decode<T: Decodable>(_ type: T.Type, _ body: [UInt8], what: String) throws(LoadError) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(body))

@@ -20,6 +20,16 @@ import Testing
         #expect(try GatewayJSON.streamLength(bytes(status), stream: "events:{billing}_created") == 0)
     }
 
+    @Test func sumsTheConsumerBacklogOverEveryGroup() throws {
+        let status = #"{"streams":[{"name":"events:{order}_created","length":9,"groups":["#
+            + #"{"name":"crm-service","lag":3,"pending":2,"last_delivered_id":"1-0","consumers":[]},"#
+            + #"{"name":"billing-service","lag":null,"pending":1,"last_delivered_id":"1-0","consumers":[]}]},"#
+            + #"{"name":"events:{customer}_created","length":1,"groups":[]}],"dead_letters":{}}"#
+        #expect(try GatewayJSON.consumerBacklog(bytes(status)) == 6)
+        #expect(try GatewayJSON.consumerBacklog(bytes(#"{"streams":[]}"#)) == 0)
+        #expect(throws: LoadError.self) { try GatewayJSON.consumerBacklog(bytes(#"{"streams":[{"groups":[{"lag":1}]}]}"#)) }
+    }
+
     @Test(arguments: ["", "null", #"{"error":"boom"}"#, "[1,2]", #"[{"id":"o"}]"#, "\u{FF}\u{FE}", "[" + String(repeating: "[", count: 10_000)])
     func answersOfTheWrongShapeAreErrorsNotCrashes(text: String) {
         #expect(throws: LoadError.self) { try GatewayJSON.orders(bytes(text)) }
