@@ -16,6 +16,7 @@ let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-p
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
 
 /// The nine services: executable product name, target name (its folder under Services/).
 let services: [(product: String, target: String)] = [
@@ -52,6 +53,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // System libraries.
@@ -75,6 +77,8 @@ let package = Package(
                 path: "Shared/ShopAPI", swiftSettings: swiftSettings),
         .target(name: "ShopReactions", dependencies: ["ShopService", "ShopEventStore", "ShopHTTP", "ShopDomain", "ShopRedis", logging, lifecycle, nioCore],
                 path: "Shared/ShopReactions", swiftSettings: swiftSettings),
+        .target(name: "ShopLoad", dependencies: ["ShopDomain", histogram],
+                path: "Shared/ShopLoad", swiftSettings: swiftSettings),
         .target(name: "ShopTestSupport", dependencies: [logging, nioCore, nioPosix],
                 path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
     ]
@@ -84,7 +88,7 @@ let package = Package(
                           path: "Services/\($0.target)", swiftSettings: swiftSettings)
     }
     + [
-        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopService", argumentParser, logging, nioCore, nioPosix, lifecycle],
+        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopService", "ShopLoad", histogram, argumentParser, logging, nioCore, nioPosix, lifecycle],
                           path: "Client", swiftSettings: swiftSettings),
 
         // Tests.
@@ -101,6 +105,8 @@ let package = Package(
                     path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport", logging],
                     path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
+        .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", "ShopService", histogram, "ShopTestSupport"],
+                    path: "Tests/LoadTests", swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", "ShopEventStore", "ShopRedis", "ShopDomain", logging, nioPosix],
                     path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ]

@@ -12,6 +12,7 @@ struct OrderShopCommand: AsyncParsableCommand {
             BenchRedis.self,   // bench-redis: make bench-redis (redis)
             BenchEvents.self,  // bench-events: make bench-events (eventstore)
             Scenario.self,     // scenario: the integration scenario against a running stack (reactions)
+            Load.self,         // load: the load generator that checks correctness (load)
         ])
 }
 
