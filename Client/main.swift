@@ -13,6 +13,8 @@ struct OrderShopCommand: AsyncParsableCommand {
             BenchEvents.self,  // bench-events: make bench-events (eventstore)
             Scenario.self,     // scenario: the integration scenario against a running stack (reactions)
             Load.self,         // load: the load generator that checks correctness (load)
+            BenchOrders.self,  // bench-orders: the Redis-only floor of an order and bytes per order (bench)
+            BenchScale.self,   // bench-scale: append rate against a short and a 1M-entry stream (bench)
         ])
 }
 

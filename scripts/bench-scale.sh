@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# make bench (scale): on a fresh stack (release build, private Redis, the nine services), GET /orders latency on one
+# connection with 100, 1,000 and 10,000 orders in the shop (`ordershop-client load --mix reads`, orders placed
+# through the gateway in batches, correctness checks must pass); then, on a private Redis without the services,
+# the append rate of order_created with a 10-entry and a 1,000,000-entry stream (`ordershop-client bench-scale`).
+#
+# Prints: orders-list: n=100|1000|10000 p50=X ms p99=Y ms, then append: stream=10 N/s and append: stream=1000000 N/s.
+# BENCH_SECONDS (default 3) sets the duration of each latency case; BENCH_APPEND_SECONDS (default 4) each append side.
+set -euo pipefail
+source "$(dirname "$0")/lib/stack.sh"
+source "$(dirname "$0")/lib/fresh-stack.sh"
+cd "$ROOT"
+
+SECONDS_PER_CASE="${BENCH_SECONDS:-3}"
+build_release
+start_fresh_stack
+
+# Each case adds orders so the shop holds n in all (the fresh shop starts with none); --settle waits for the
+# reactions to those orders (billing, crm, archive) before measuring.
+FAILED=0
+shop_orders=0
+for n in 100 1000 10000; do
+  if ! "$CLIENT" load --url "$GATEWAY" --redis-url "$REDIS_URL" --connections 1 --mix reads \
+      --preload-orders "$((n - shop_orders))" --settle 60 --duration "$SECONDS_PER_CASE" --quiet \
+      --line "orders-list: n=$n p50={p50} ms p99={p99} ms"; then
+    say "orders-list n=$n: correctness checks FAILED (see above)"
+    FAILED=1
+  fi
+  shop_orders="$n"
+done
+
+# Append scale on its own Redis (no AOF: a rewrite of the 1M-entry file would land inside the measurement).
+fresh_stack_cleanup
+trap - EXIT
+free_port
+APPEND_DIR="$(mktemp -d /tmp/ordershop-bench-scale.XXXXXX)"
+trap 'kill "$(cat "$APPEND_DIR/redis.pid" 2>/dev/null)" 2>/dev/null || true; sleep 0.2; rm -rf "$APPEND_DIR"' EXIT
+redis-server --bind 127.0.0.1 --port "$FREE_PORT" --save "" --appendonly no --dir "$APPEND_DIR" --daemonize yes \
+  --pidfile "$APPEND_DIR/redis.pid" --logfile "$APPEND_DIR/redis.log" >/dev/null || die "redis-server did not start"
+for _ in $(seq 1 100); do redis-cli -p "$FREE_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+"$CLIENT" bench-scale --url "redis://127.0.0.1:$FREE_PORT" --duration "${BENCH_APPEND_SECONDS:-4}" --short 10 --long 1000000 \
+  || FAILED=1
+exit "$FAILED"

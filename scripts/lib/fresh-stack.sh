@@ -1,0 +1,106 @@
+# A fresh, private stack for benchmark scripts (sourced after lib/stack.sh, not run): a redis-server (and
+# PostgreSQL when scripts/lib/postgres.sh is there) on free ports in a temporary directory, and the nine release
+# executables on free ports. Everything is stopped and deleted on exit.
+#
+#   source "$(dirname "$0")/lib/stack.sh"; source "$(dirname "$0")/lib/fresh-stack.sh"
+#   build_release                   sets BIN and CLIENT
+#   start_fresh_stack               sets REDIS_URL, GATEWAY, PIDS[executable], WORK; exports every <SERVICE>_URL
+#   stop_services                   stops the nine (Redis keeps running: Redis-only measurements come next)
+
+build_release() {
+  say "building (release)"
+  (cd "$ROOT" && swift build -c release >/dev/null) || die "the release build failed"
+  BIN="$(release_bin_dir)"
+  CLIENT="$BIN/ordershop-client"
+}
+
+# Sets FREE_PORT to a port nobody listens on now (random, then probed), not one handed out before.
+# (No command substitution: the subshell would forget the ports already handed out.)
+USED_PORTS=" "
+FREE_PORT=""
+free_port() {
+  local port tries=0
+  while ((tries++ < 200)); do
+    port=$((20000 + RANDOM % 40000))
+    [[ "$USED_PORTS" == *" $port "* ]] && continue
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      USED_PORTS+="$port "
+      FREE_PORT="$port"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+declare -A PIDS=()
+WORK=""
+PG_DATA=""
+
+# SIGTERM to every service, then waits (SIGKILL after 20 s) until each has exited.
+stop_services() {
+  local exe pid
+  for exe in "${!PIDS[@]}"; do kill -TERM "${PIDS[$exe]}" 2>/dev/null || true; done
+  for exe in "${!PIDS[@]}"; do
+    pid="${PIDS[$exe]}"
+    for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    unset "PIDS[$exe]"
+  done
+}
+
+fresh_stack_cleanup() {
+  local pid
+  stop_services
+  if [[ -n "$WORK" && -f "$WORK/redis.pid" ]]; then
+    pid="$(cat "$WORK/redis.pid")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  if [[ -n "$PG_DATA" ]]; then pg_stop "$PG_DATA" >/dev/null 2>&1 || true; fi
+  if [[ -n "$WORK" ]]; then rm -rf "$WORK"; fi
+}
+
+start_fresh_stack() {
+  WORK="$(mktemp -d /tmp/ordershop-bench.XXXXXX)"
+  chmod 755 "$WORK"  # PostgreSQL runs as its own user and must reach its data directory
+  trap fresh_stack_cleanup EXIT
+  local redis_port exe port
+  free_port
+  redis_port="$FREE_PORT"
+  mkdir -p "$WORK/redis" "$WORK/logs"
+  redis-server --bind 127.0.0.1 --port "$redis_port" --appendonly yes --appendfsync everysec --save "" \
+    --dir "$WORK/redis" --daemonize yes --pidfile "$WORK/redis.pid" --logfile "$WORK/logs/redis-server.log" \
+    >/dev/null || die "redis-server did not start"
+  for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  export REDIS_URL="redis://127.0.0.1:$redis_port"
+  REDIS_PORT="$redis_port"
+  if [[ -f "$ROOT/scripts/lib/postgres.sh" ]]; then
+    # shellcheck source=/dev/null
+    source "$ROOT/scripts/lib/postgres.sh"
+    local pg_port
+    free_port
+    pg_port="$FREE_PORT"
+    PG_DATA="$WORK/pg"
+    pg_start "$PG_DATA" "$pg_port" "$WORK/logs/postgres.log" >/dev/null || die "PostgreSQL did not start"
+    export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/ordershop"
+  fi
+  export HOST=127.0.0.1 LOG_LEVEL="${LOG_LEVEL:-warning}"
+  declare -gA PORTS=()
+  for exe in $(service_names); do
+    free_port
+    port="$FREE_PORT"
+    PORTS[$exe]="$port"
+    export "$(printf '%s' "$exe" | tr 'a-z-' 'A-Z_')_URL=http://127.0.0.1:$port"
+  done
+  for exe in $(service_names); do
+    PORT="${PORTS[$exe]}" "$BIN/$exe" >>"$WORK/logs/$exe.log" 2>&1 </dev/null &
+    PIDS[$exe]=$!
+  done
+  if ! "$CLIENT" ready --timeout 120 >"$WORK/logs/ready.log" 2>&1; then
+    cat "$WORK/logs/ready.log"
+    for exe in $(service_names); do say "--- $exe"; tail -n 5 "$WORK/logs/$exe.log"; done
+    die "the fresh stack did not become ready"
+  fi
+  GATEWAY="$GATEWAY_API_URL"
+  say "# fresh stack ready: gateway $GATEWAY, Redis $REDIS_URL${DATABASE_URL:+, PostgreSQL}"
+}
