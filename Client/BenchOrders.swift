@@ -77,6 +77,9 @@ struct BenchOrders: AsyncParsableCommand {
                 let json = try await bytesPerOrder(client: client, threshold: Int.max, logger: logger)
                 let gzip = try await bytesPerOrder(client: client, threshold: compressionThreshold, logger: logger)
                 let label = items == 1 ? "redis-bytes-per-order" : "redis-bytes-per-order (\(items) items)"
+                print("# bytes per order: used_memory growth over \(memoryOrders) orders of \(items) item(s), each a reservation "
+                      + "(inventory_updated events, reservation hash) and an order_created event with its projection; "
+                      + "gzip: EVENT_COMPRESSION_THRESHOLD=\(compressionThreshold)")
                 print("\(label): json=\(json) gzip=\(gzip)")
             }
         }
@@ -180,12 +183,15 @@ struct OrderBench: Sendable {
         return true
     }
 
-    /// INFO memory's used_memory, in bytes.
+    /// INFO memory's used_memory less the buffers that come and go (AOF buffer, client buffers): the data, in bytes.
     static func usedMemory(_ client: RedisClient) async throws -> Int {
         let info = try await client.send("INFO", "memory").string ?? ""
-        for line in info.split(whereSeparator: \.isNewline) where line.hasPrefix("used_memory:") {
-            if let value = Int(line.dropFirst("used_memory:".count)) { return value }
+        var values: [Substring: Int] = [:]
+        for line in info.split(whereSeparator: \.isNewline) {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, let value = Int(parts[1].trimmingCharacters(in: .whitespaces)) { values[parts[0]] = value }
         }
-        throw ValidationError("INFO memory has no used_memory")
+        guard let used = values["used_memory"] else { throw ValidationError("INFO memory has no used_memory") }
+        return used - ["mem_aof_buffer", "mem_clients_normal", "mem_clients_slaves"].reduce(0) { $0 + (values[$1] ?? 0) }
     }
 }

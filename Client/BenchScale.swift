@@ -124,21 +124,21 @@ struct BenchScale: AsyncParsableCommand {
     }
 
     /// KEYS[1] the stream, KEYS[2] the topic's append clock; ARGV count, event id prefix, then the entry's fields.
-    /// Adds `count` copies with ids after the clock (which it advances) and a fresh `event_id`; replies XLEN.
+    /// Adds `count` copies with a fresh `event_id` at the clock's millisecond (Redis numbers them on), then moves the
+    /// clock past them so later appends keep their ids increasing; replies XLEN.
     static let fillScript = RedisScript(#"""
     local count, prefix = tonumber(ARGV[1]), ARGV[2]
     local fields = {}
     for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
     local slot
     for i = 1, #fields, 2 do if fields[i] == 'event_id' then slot = i + 1 end end
-    local c = redis.call('HMGET', KEYS[2], 'ms', 'seq')
-    local ms, seq = tonumber(c[1]) or 0, tonumber(c[2]) or 0
+    local ms = redis.call('HGET', KEYS[2], 'ms') or '0'
+    local at, id = ms .. '-*', nil
     for i = 1, count do
-      seq = seq + 1
       if slot then fields[slot] = prefix .. i end
-      redis.call('XADD', KEYS[1], string.format('%.0f-%.0f', ms, seq), unpack(fields))
+      id = redis.call('XADD', KEYS[1], at, unpack(fields))
     end
-    redis.call('HSET', KEYS[2], 'ms', string.format('%.0f', ms), 'seq', string.format('%.0f', seq))
+    if id then redis.call('HSET', KEYS[2], 'ms', ms, 'seq', string.match(id, '-(%d+)$')) end
     return redis.call('XLEN', KEYS[1])
     """#)
 }

@@ -27,3 +27,5 @@ ours="${ours//[^0-9.]/}"
 stop_services
 "$CLIENT" bench-orders --url "$REDIS_URL" --duration "$SECONDS_PER_SIDE" --concurrency 16 --ours "$ours" \
   --memory-orders 5000 --compression-threshold 0
+# Compression pays on bigger entities: the same figures for 20-product orders.
+"$CLIENT" bench-orders --url "$REDIS_URL" --duration 0 --items 20 --memory-orders 2000 --compression-threshold 0
