@@ -62,7 +62,7 @@ struct BenchOrders: AsyncParsableCommand {
         var quiet = Logger(label: "ordershop-client.bench-orders")
         quiet.logLevel = .warning
         let logger = quiet
-        try await Self.withRedis(url: url, threads: threads, logger: logger) { client in
+        try await Self.withRedis(try RedisConfiguration(url: url), threads: threads, logger: logger) { client in
             let store = EventStore(redis: client, logger: logger)
             if duration > 0 {
                 let floor = try await measureFloor(store: store)
@@ -133,10 +133,10 @@ struct BenchOrders: AsyncParsableCommand {
     }
 
     /// Runs `body` with a connected client on its own event loops, shutting both down afterwards.
-    static func withRedis<T: Sendable>(url: String, threads: Int, logger: Logger,
+    static func withRedis<T: Sendable>(_ configuration: RedisConfiguration, threads: Int, logger: Logger,
                                        _ body: @Sendable (RedisClient) async throws -> T) async throws -> T {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        let client = RedisClient(configuration: try RedisConfiguration(url: url), eventLoopGroup: group, logger: logger)
+        let client = RedisClient(configuration: configuration, eventLoopGroup: group, logger: logger)
         do {
             let result = try await withThrowingTaskGroup(of: T?.self) { tasks in
                 tasks.addTask { try await client.run(); return nil }

@@ -15,8 +15,11 @@ struct BenchScale: AsyncParsableCommand {
     @Option(help: "The Redis server, redis://[user:password@]host:port/db. It must be empty: the benchmark flushes it.")
     var url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
 
-    @Option(help: "Seconds each side appends.")
+    @Option(help: "Seconds each side appends in all.")
     var duration: Double = 4
+
+    @Option(help: "Rounds the appends of each side are split into, the sides taking turns.")
+    var rounds = 4
 
     @Option(help: "Concurrent appending tasks.")
     var concurrency = 16
@@ -39,6 +42,7 @@ struct BenchScale: AsyncParsableCommand {
         guard short >= 1, long > short, long <= 100_000_000 else {
             throw ValidationError("--short must be at least 1 and below --long (at most 100000000)")
         }
+        guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be from 1 to 100") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be from 1 to 64") }
         do { _ = try RedisConfiguration(url: url) } catch { throw ValidationError("--url: \(error)") }
     }
@@ -47,49 +51,59 @@ struct BenchScale: AsyncParsableCommand {
         var quiet = Logger(label: "ordershop-client.bench-scale")
         quiet.logLevel = .warning
         let logger = quiet
-        try await BenchOrders.withRedis(url: url, threads: threads, logger: logger) { client in
-            let keys = try await client.send("DBSIZE").int ?? 0
-            guard force || keys == 0 else {
-                throw ValidationError("the database is not empty; bench-scale flushes it (use --force on a private server)")
+        // The short stream in the URL's database, the long one in the next: the rounds of the two sides can then
+        // alternate, so a neighbour's burst on this shared machine falls on both rather than on one.
+        let shortConfiguration = try RedisConfiguration(url: url)
+        let longConfiguration = {
+            var next = shortConfiguration
+            next.database += 1
+            return next
+        }()
+        try await BenchOrders.withRedis(shortConfiguration, threads: threads, logger: logger) { shortClient in
+            try await BenchOrders.withRedis(longConfiguration, threads: threads, logger: logger) { longClient in
+                for client in [shortClient, longClient] {
+                    let keys = try await client.send("DBSIZE").int ?? 0
+                    guard force || keys == 0 else {
+                        throw ValidationError("databases \(shortConfiguration.database) and \(longConfiguration.database) must be "
+                                              + "empty; bench-scale flushes them (use --force on a private server)")
+                    }
+                    _ = try await client.send("FLUSHDB")
+                }
+                let sides = [try await AppendSide(client: shortClient, entries: short, logger: logger),
+                             try await AppendSide(client: longClient, entries: short, logger: logger)]
+                let filled = try await fill(client: longClient, stream: AppendSide.stream, to: long)
+                print("# filled \(AppendSide.stream) to \(filled.entries) entries in \(String(format: "%.1f", filled.seconds)) s; "
+                      + "Redis used_memory \(try await OrderBench.usedMemory(longClient) >> 20) MB")
+                let lengths = [try await sides[0].length(), try await sides[1].length()]
+                var totals = [(appends: 0, seconds: 0.0), (appends: 0, seconds: 0.0)]
+                for _ in 0..<rounds {
+                    for (index, side) in sides.enumerated() {
+                        let round = try await measure(side, for: duration / Double(rounds))
+                        totals[index].appends += round.appends
+                        totals[index].seconds += round.seconds
+                    }
+                }
+                for (index, side) in sides.enumerated() {
+                    print("# \(totals[index].appends) appends by \(concurrency) tasks in \(String(format: "%.1f", totals[index].seconds)) s "
+                          + "(\(rounds) rounds), stream \(lengths[index]) → \(try await side.length())")
+                    let rate = Double(totals[index].appends) / totals[index].seconds
+                    print("append: stream=\(index == 0 ? short : long) \(Int(rate.rounded()))/s")
+                }
+                for client in [shortClient, longClient] { _ = try await client.send("FLUSHDB") }
             }
-            _ = try await client.send("FLUSHDB")
-            let store = EventStore(redis: client, logger: logger)
-            let catalogue = try await OrderBench.setUp(store: store, products: 10, stock: 1)
-            let stream = TopicKeys(.order).stream(.created)
-
-            for ticket in 0..<short { _ = try await append(store: store, catalogue: catalogue, ticket: ticket) }
-            let shortRate = try await measure(store: store, catalogue: catalogue, client: client, stream: stream)
-            print("append: stream=\(short) \(Int(shortRate.rounded()))/s")
-
-            let filled = try await fill(client: client, stream: stream, to: long)
-            print("# filled \(stream) to \(filled.entries) entries in \(String(format: "%.1f", filled.seconds)) s; "
-                  + "Redis used_memory \(try await OrderBench.usedMemory(client) >> 20) MB")
-            let longRate = try await measure(store: store, catalogue: catalogue, client: client, stream: stream)
-            print("append: stream=\(long) \(Int(longRate.rounded()))/s")
-            _ = try await client.send("FLUSHDB")
         }
     }
 
-    /// Appends one order_created event (no reservation: the append alone is measured).
-    private func append(store: EventStore, catalogue: OrderBench, ticket: Int) async throws -> Int {
-        let order = Order(id: EntityID.make(), productIDs: [catalogue.productIDs[ticket % catalogue.productIDs.count]],
-                          customerID: catalogue.customerID)
-        let event = NewEvent(action: .created, aggregateID: order.id, entity: Array(try JSONEncoder().encode(order)),
-                             expectedVersion: 0)
-        return try await store.append([event], topic: .order).count
-    }
-
-    /// Appends/s of `concurrency` tasks for `duration`; says by how much the stream grew meanwhile.
-    private func measure(store: EventStore, catalogue: OrderBench, client: RedisClient, stream: String) async throws -> Double {
-        let before = try await client.send("XLEN", RESPArgument(stream)).int ?? 0
+    /// Appends of `concurrency` tasks to `side` during `seconds`, and the time they took.
+    private func measure(_ side: AppendSide, for seconds: Double) async throws -> (appends: Int, seconds: Double) {
         let start = ContinuousClock.now
-        let deadline = start + .milliseconds(Int64(duration * 1000))
+        let deadline = start + .milliseconds(Int64(seconds * 1000))
         let count = try await withThrowingTaskGroup(of: Int.self) { tasks in
             for task in 0..<concurrency {
                 tasks.addTask {
                     var ticket = task, appended = 0
                     while ContinuousClock.now < deadline {
-                        appended += try await append(store: store, catalogue: catalogue, ticket: ticket)
+                        appended += try await side.append(ticket: ticket)
                         ticket += concurrency
                     }
                     return appended
@@ -97,9 +111,7 @@ struct BenchScale: AsyncParsableCommand {
             }
             return try await tasks.reduce(0, +)
         }
-        let elapsed = (ContinuousClock.now - start).seconds
-        print("# \(count) appends by \(concurrency) tasks in \(String(format: "%.1f", elapsed)) s, stream \(before) → \(before + count)")
-        return Double(count) / elapsed
+        return (count, (ContinuousClock.now - start).seconds)
     }
 
     /// Grows `stream` to `target` entries with copies of its newest entry (fresh event ids), 50,000 per script
@@ -141,4 +153,45 @@ struct BenchScale: AsyncParsableCommand {
     if id then redis.call('HSET', KEYS[2], 'ms', ms, 'seq', string.match(id, '-(%d+)$')) end
     return redis.call('XLEN', KEYS[1])
     """#)
+}
+
+/// One side of the scale benchmark: an order stream in its own database, and a catalogue to order from.
+struct AppendSide: Sendable {
+    /// The stream whose length is the history: order_created events.
+    static let stream = TopicKeys(.order).stream(.created)
+
+    let client: RedisClient
+    let store: EventStore
+    let catalogue: OrderBench
+
+    /// Sets up a catalogue in `client`'s database and appends `entries` orders; warms the append path up on the
+    /// product topic (connections, script cache) without growing the order stream.
+    init(client: RedisClient, entries: Int, logger: Logger) async throws {
+        self.client = client
+        self.store = EventStore(redis: client, logger: logger)
+        self.catalogue = try await OrderBench.setUp(store: store, products: 10, stock: 1)
+        for ticket in 0..<entries { _ = try await append(ticket: ticket) }
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            for task in 0..<16 {
+                tasks.addTask { [store] in
+                    for index in 0..<50 { _ = try await store.create([Product(id: "", name: "warm-up \(task)-\(index)", price: 1)]) }
+                }
+            }
+            try await tasks.waitForAll()
+        }
+    }
+
+    /// Appends one order_created event (no reservation: the append alone is measured); returns 1.
+    func append(ticket: Int) async throws -> Int {
+        let order = Order(id: EntityID.make(), productIDs: [catalogue.productIDs[ticket % catalogue.productIDs.count]],
+                          customerID: catalogue.customerID)
+        let event = NewEvent(action: .created, aggregateID: order.id, entity: Array(try JSONEncoder().encode(order)),
+                             expectedVersion: 0)
+        return try await store.append([event], topic: .order).count
+    }
+
+    /// The stream's length now.
+    func length() async throws -> Int {
+        try await client.send("XLEN", RESPArgument(Self.stream)).int ?? 0
+    }
 }

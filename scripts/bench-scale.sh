@@ -29,15 +29,10 @@ for n in 100 1000 10000; do
   shop_orders="$n"
 done
 
-# Append scale on its own Redis (no AOF: a rewrite of the 1M-entry file would land inside the measurement).
-fresh_stack_cleanup
-trap - EXIT
-free_port
-APPEND_DIR="$(mktemp -d /tmp/ordershop-bench-scale.XXXXXX)"
-trap 'kill "$(cat "$APPEND_DIR/redis.pid" 2>/dev/null)" 2>/dev/null || true; sleep 0.2; rm -rf "$APPEND_DIR"' EXIT
-redis-server --bind 127.0.0.1 --port "$FREE_PORT" --save "" --appendonly no --dir "$APPEND_DIR" --daemonize yes \
-  --pidfile "$APPEND_DIR/redis.pid" --logfile "$APPEND_DIR/redis.log" >/dev/null || die "redis-server did not start"
-for _ in $(seq 1 100); do redis-cli -p "$FREE_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-"$CLIENT" bench-scale --url "redis://127.0.0.1:$FREE_PORT" --duration "${BENCH_APPEND_SECONDS:-4}" --short 10 --long 1000000 \
+# Append scale on a Redis of its own, the services stopped (no AOF: a rewrite of the 1M-entry file would land
+# inside the measurement).
+stop_services
+start_private_redis
+"$CLIENT" bench-scale --url "$PRIVATE_REDIS_URL" --duration "${BENCH_APPEND_SECONDS:-4}" --short 10 --long 1000000 \
   || FAILED=1
 exit "$FAILED"

@@ -6,6 +6,7 @@
 #   build_release                   sets BIN and CLIENT
 #   start_fresh_stack               sets REDIS_URL, GATEWAY, PIDS[executable], WORK; exports every <SERVICE>_URL
 #   stop_services                   stops the nine (Redis keeps running: Redis-only measurements come next)
+#   start_private_redis             another empty redis-server without persistence, in WORK; sets PRIVATE_REDIS_URL
 
 build_release() {
   say "building (release)"
@@ -49,13 +50,14 @@ stop_services() {
 }
 
 fresh_stack_cleanup() {
-  local pid
+  local pid file
   stop_services
-  if [[ -n "$WORK" && -f "$WORK/redis.pid" ]]; then
-    pid="$(cat "$WORK/redis.pid")"
+  for file in "$WORK/redis.pid" "$WORK/private-redis.pid"; do
+    [[ -n "$WORK" && -f "$file" ]] || continue
+    pid="$(cat "$file")"
     kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
+  done
   if [[ -n "$PG_DATA" ]]; then pg_stop "$PG_DATA" >/dev/null 2>&1 || true; fi
   if [[ -n "$WORK" ]]; then rm -rf "$WORK"; fi
 }
@@ -103,4 +105,25 @@ start_fresh_stack() {
   fi
   GATEWAY="$GATEWAY_API_URL"
   say "# fresh stack ready: gateway $GATEWAY, Redis $REDIS_URL${DATABASE_URL:+, PostgreSQL}"
+}
+
+# An empty redis-server of its own (no AOF, no snapshots: a rewrite or save would land inside a measurement).
+# A port can be taken between the probe and the bind (ephemeral ports of busy clients): then it tries another.
+start_private_redis() {
+  local attempt log="$WORK/logs/private-redis.log"
+  mkdir -p "$WORK/private-redis" "$WORK/logs"
+  for attempt in 1 2 3 4 5; do
+    free_port
+    redis-server --bind 127.0.0.1 --port "$FREE_PORT" --save "" --appendonly no --dir "$WORK/private-redis" \
+      --daemonize yes --pidfile "$WORK/private-redis.pid" --logfile "$log" >/dev/null || continue
+    for _ in $(seq 1 100); do
+      if redis-cli -p "$FREE_PORT" ping >/dev/null 2>&1; then
+        PRIVATE_REDIS_URL="redis://127.0.0.1:$FREE_PORT"
+        return 0
+      fi
+      sleep 0.1
+    done
+  done
+  tail -n 5 "$log" >&2 || true
+  die "the private redis-server did not start"
 }
