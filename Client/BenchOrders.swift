@@ -15,8 +15,9 @@ struct BenchOrders: AsyncParsableCommand {
         commandName: "bench-orders",
         abstract: "The Redis-only floor of order placement (reserve + append order_created) and Redis bytes per order.",
         discussion: """
-            Writes into the live keys of the order and inventory topics (it never flushes): run it against a \
-            benchmark Redis with the services stopped, or their consumers react to what it writes.
+            Writes into the live keys of the order and inventory topics (it never flushes; the compressed side of \
+            the bytes per order goes to the next database): run it against a benchmark Redis with the services \
+            stopped, or their consumers react to what it writes.
             """)
 
     @Option(help: "The Redis server, redis://[user:password@]host:port/db (default: REDIS_URL).")
@@ -74,8 +75,13 @@ struct BenchOrders: AsyncParsableCommand {
                 }
             }
             if memoryOrders > 0 {
+                // Each side in a database of its own, both starting alike: the hash tables of the two then grow
+                // in the same steps and the difference is the compression's alone.
                 let json = try await bytesPerOrder(client: client, threshold: Int.max, logger: logger)
-                let gzip = try await bytesPerOrder(client: client, threshold: compressionThreshold, logger: logger)
+                let gzip = try await Self.withRedis(Self.nextDatabase(after: try RedisConfiguration(url: url)),
+                                                    threads: threads, logger: logger) { other in
+                    try await bytesPerOrder(client: other, threshold: compressionThreshold, logger: logger)
+                }
                 let label = items == 1 ? "redis-bytes-per-order" : "redis-bytes-per-order (\(items) items)"
                 print("# bytes per order: used_memory growth over \(memoryOrders) orders of \(items) item(s), each a reservation "
                       + "(inventory_updated events, reservation hash) and an order_created event with its projection; "
@@ -116,7 +122,7 @@ struct BenchOrders: AsyncParsableCommand {
         let catalogue = try await OrderBench.setUp(store: store, products: products, stock: memoryOrders * items + 1)
         // One warm-up order: script loading and the first key of each kind are not per-order costs.
         _ = try await catalogue.place(store: store, ticket: 0, items: items)
-        let before = try await OrderBench.usedMemory(client)
+        let before = try await OrderBench.settledMemory(client)
         let batch = 16
         for first in stride(from: 1, through: memoryOrders, by: batch) {
             try await withThrowingTaskGroup(of: Bool.self) { tasks in
@@ -128,8 +134,15 @@ struct BenchOrders: AsyncParsableCommand {
                 }
             }
         }
-        let after = try await OrderBench.usedMemory(client)
+        let after = try await OrderBench.settledMemory(client)
         return Int((Double(after - before) / Double(memoryOrders)).rounded())
+    }
+
+    /// The same server and credentials, the next database (a side of a benchmark that must not share keys).
+    static func nextDatabase(after configuration: RedisConfiguration) -> RedisConfiguration {
+        var next = configuration
+        next.database += 1
+        return next
     }
 
     /// Runs `body` with a connected client on its own event loops, shutting both down afterwards.
@@ -181,6 +194,19 @@ struct OrderBench: Sendable {
                              expectedVersion: 0)
         _ = try await store.append([event], topic: .order)
         return true
+    }
+
+    /// `usedMemory` once it holds still: Redis finishes growing a keyspace's hash table in the background (both
+    /// tables live meanwhile), so a reading in the middle of that would count the old table as the orders' cost.
+    static func settledMemory(_ client: RedisClient) async throws -> Int {
+        var last = try await usedMemory(client)
+        for _ in 0..<50 {
+            try await Task.sleep(for: .milliseconds(100))
+            let now = try await usedMemory(client)
+            if now == last { return now }
+            last = now
+        }
+        return last
     }
 
     /// INFO memory's used_memory less the buffers that come and go (AOF buffer, client buffers): the data, in bytes.

@@ -54,11 +54,7 @@ struct BenchScale: AsyncParsableCommand {
         // The short stream in the URL's database, the long one in the next: the rounds of the two sides can then
         // alternate, so a neighbour's burst on this shared machine falls on both rather than on one.
         let shortConfiguration = try RedisConfiguration(url: url)
-        let longConfiguration = {
-            var next = shortConfiguration
-            next.database += 1
-            return next
-        }()
+        let longConfiguration = BenchOrders.nextDatabase(after: shortConfiguration)
         try await BenchOrders.withRedis(shortConfiguration, threads: threads, logger: logger) { shortClient in
             try await BenchOrders.withRedis(longConfiguration, threads: threads, logger: logger) { longClient in
                 for client in [shortClient, longClient] {
