@@ -80,7 +80,7 @@ extension HTTPServerHandler {
             return .error(HTTPError(.serviceUnavailable, "request cancelled"))
         } catch {
             request.logger.error("request failed", metadata: [
-                "error": "\(String(reflecting: error))", "http.method": "\(request.method.rawValue)", "http.path": "\(request.path)",
+                "error.message": "\(String(reflecting: error))", "http.method": "\(request.method.rawValue)", "http.path": "\(request.path)",
             ])
             return .error(HTTPError(.internalServerError, "internal server error"))
         }

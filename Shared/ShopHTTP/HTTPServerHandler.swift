@@ -159,7 +159,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parserError = error as? HTTPParserError else {
-            self.settings.logger.debug("connection error", metadata: ["error": "\(error)"])
+            self.settings.logger.debug("connection error", metadata: ["error.message": "\(error)"])
             context.close(promise: nil)
             return
         }
