@@ -7,6 +7,7 @@ public struct Billing: Entity, Hashable {
     public var orderID: String
     public var done: Int
 
+    /// A billing as stored; `id` should come from `EntityID.make()`.
     public init(id: String, orderID: String, done: Int) {
         self.id = id
         self.orderID = orderID

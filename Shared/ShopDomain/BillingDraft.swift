@@ -1,31 +1,29 @@
 import Foundation
 
-/// A billing as POST and PUT bodies give it: `{"order_id"}` and optionally `"done"` (Unix seconds).
-/// The original always stamped the current time; we keep a valid `done` the client sends, else stamp now.
+/// A billing as POST and PUT bodies give it: `{"order_id"}`. Like the original, the service stamps `done` itself,
+/// so a `done` in the body is ignored along with `id` and any other extra field.
 public struct BillingDraft: EntityDraft, Equatable {
     /// The billed order's id, lowercase.
     public var orderID: String
-    /// The billing time the client gave, if any.
-    public var done: Int?
 
-    public init(orderID: String, done: Int? = nil) {
+    /// A draft built in code, unchecked (bodies go through `init(from:)`, which validates).
+    public init(orderID: String) {
         self.orderID = orderID
-        self.done = done
     }
 
+    /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
         let fields = try StrictFields(decoder, describing: "billing")
         orderID = try fields.identifier("order_id")
-        done = try fields.optionalInteger("done", in: 0...DomainLimits.maxDone)
     }
 
-    /// The billing, stamped with `done` from the body or else the current time.
+    /// The billing, stamped with the current Unix time in whole seconds.
     public func entity(id: String) -> Billing {
         entity(id: id, now: Int(Date().timeIntervalSince1970))
     }
 
-    /// The billing, stamped with `done` from the body or else `now` (Unix seconds).
+    /// The billing, stamped with `now` (Unix seconds).
     public func entity(id: String, now: Int) -> Billing {
-        Billing(id: id, orderID: orderID, done: done ?? now)
+        Billing(id: id, orderID: orderID, done: now)
     }
 }

@@ -6,6 +6,7 @@ public struct Customer: Entity, Hashable {
     public var name: String
     public var email: String
 
+    /// A customer as stored; `id` should come from `EntityID.make()`.
     public init(id: String, name: String, email: String) {
         self.id = id
         self.name = name

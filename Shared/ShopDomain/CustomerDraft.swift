@@ -3,17 +3,20 @@ public struct CustomerDraft: EntityDraft, Equatable {
     public var name: String
     public var email: String
 
+    /// A draft built in code, unchecked (bodies go through `init(from:)`, which validates).
     public init(name: String, email: String) {
         self.name = name
         self.email = email
     }
 
+    /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
         let fields = try StrictFields(decoder, describing: "customer")
         name = try fields.text("name", maxLength: DomainLimits.maxNameLength)
         email = try fields.email("email")
     }
 
+    /// The entity this draft describes, under the id the owning service chose.
     public func entity(id: String) -> Customer {
         Customer(id: id, name: name, email: email)
     }

@@ -12,8 +12,6 @@ public enum DomainLimits {
     public static let maxPrice = 1_000_000_000_000
     /// Highest stock amount of one inventory entry.
     public static let maxAmount = 1_000_000_000
-    /// Latest billing time, Unix seconds (the last second of year 9999).
-    public static let maxDone = 253_402_300_799
     /// Most entities in one POST body.
     public static let maxItemsPerRequest = 1000
     /// Deepest JSON nesting a body may have; our entities need three levels.

@@ -20,4 +20,10 @@ public protocol EntityDraft: Decodable, Sendable {
     associatedtype Made: Entity
     /// The entity this draft describes, under the id the owning service chose.
     func entity(id: String) -> Made
+    /// JSON keys holding integers, which `BodyDecoder` insists are written plainly (`10`, not `10.0` or `1e1`).
+    static var integerFields: Set<String> { get }
+}
+
+extension EntityDraft {
+    public static var integerFields: Set<String> { [] }
 }

@@ -7,6 +7,7 @@ public struct Inventory: Entity, Hashable {
     public var productID: String
     public var amount: Int
 
+    /// A stock entry as stored; `id` should come from `EntityID.make()`.
     public init(id: String, productID: String, amount: Int) {
         self.id = id
         self.productID = productID

@@ -1,20 +1,24 @@
 /// Stock as POST and PUT bodies give it: `{"product_id", "amount"}`; an `id` or other extra fields are ignored.
 public struct InventoryDraft: EntityDraft, Equatable {
+    public static let integerFields: Set<String> = ["amount"]
     /// The product's id, lowercase.
     public var productID: String
     public var amount: Int
 
+    /// A draft built in code, unchecked (bodies go through `init(from:)`, which validates).
     public init(productID: String, amount: Int) {
         self.productID = productID
         self.amount = amount
     }
 
+    /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
         let fields = try StrictFields(decoder, describing: "inventory entry")
         productID = try fields.identifier("product_id")
         amount = try fields.integer("amount", in: 0...DomainLimits.maxAmount)
     }
 
+    /// The entity this draft describes, under the id the owning service chose.
     public func entity(id: String) -> Inventory {
         Inventory(id: id, productID: productID, amount: amount)
     }

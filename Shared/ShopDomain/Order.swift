@@ -7,6 +7,7 @@ public struct Order: Entity, Hashable {
     public var productIDs: [String]
     public var customerID: String
 
+    /// An order as stored; `id` should come from `EntityID.make()`.
     public init(id: String, productIDs: [String], customerID: String) {
         self.id = id
         self.productIDs = productIDs

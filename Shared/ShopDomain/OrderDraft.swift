@@ -5,17 +5,20 @@ public struct OrderDraft: EntityDraft, Equatable {
     /// The customer's id, lowercase.
     public var customerID: String
 
+    /// A draft built in code, unchecked (bodies go through `init(from:)`, which validates).
     public init(productIDs: [String], customerID: String) {
         self.productIDs = productIDs
         self.customerID = customerID
     }
 
+    /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
         let fields = try StrictFields(decoder, describing: "order")
         productIDs = try fields.identifiers("product_ids", maxCount: DomainLimits.maxProductIDsPerOrder)
         customerID = try fields.identifier("customer_id")
     }
 
+    /// The entity this draft describes, under the id the owning service chose.
     public func entity(id: String) -> Order {
         Order(id: id, productIDs: productIDs, customerID: customerID)
     }

@@ -6,6 +6,7 @@ public struct Product: Entity, Hashable {
     public var name: String
     public var price: Int
 
+    /// A product as stored; `id` should come from `EntityID.make()`.
     public init(id: String, name: String, price: Int) {
         self.id = id
         self.name = name

@@ -1,19 +1,23 @@
 /// A product as POST and PUT bodies give it: `{"name", "price"}`; an `id` or other extra fields are ignored.
 public struct ProductDraft: EntityDraft, Equatable {
+    public static let integerFields: Set<String> = ["price"]
     public var name: String
     public var price: Int
 
+    /// A draft built in code, unchecked (bodies go through `init(from:)`, which validates).
     public init(name: String, price: Int) {
         self.name = name
         self.price = price
     }
 
+    /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
         let fields = try StrictFields(decoder, describing: "product")
         name = try fields.text("name", maxLength: DomainLimits.maxNameLength)
         price = try fields.integer("price", in: 0...DomainLimits.maxPrice)
     }
 
+    /// The entity this draft describes, under the id the owning service chose.
     public func entity(id: String) -> Product {
         Product(id: id, name: name, price: price)
     }

@@ -12,9 +12,12 @@ public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertib
         case invalidValue
     }
 
+    /// The kind of problem.
     public let code: Code
+    /// The text for the user, without internals.
     public let description: String
 
+    /// An error of `code` whose text a user will read.
     public init(_ code: Code, _ description: String) {
         self.code = code
         self.description = description

@@ -8,6 +8,11 @@ import ShopRedis
 ///
 /// A value type holding the client; copy it freely. Store failures throw `EventStoreError`; Redis
 /// connection failures throw the client's errors unchanged.
+///
+/// Layout decisions (keys in `TopicKeys`): projection hash values and list items are JSON text (`name` → `"Alice"`,
+/// `price` → `10`), so reads concatenate them into entity JSON without decoding. Beyond the design's keys, each
+/// topic has `{topic}_clock` (last entry id and creation counter), `{topic}_unique:<field>` (unique value → id),
+/// and the inventory topic `{inventory}_reservations` / `{inventory}_reservation:<order>`.
 public struct EventStore: Sendable {
     /// The Redis client (pooled client or a leased connection).
     public let redis: any RedisCommandExecutor

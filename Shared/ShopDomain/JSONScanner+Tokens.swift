@@ -1,0 +1,130 @@
+/// The tokens of JSON text: strings with their escapes and UTF-8, numbers, literals.
+extension JSONScanner {
+    /// Reads a string from its opening quote, checking escapes and UTF-8; returns its text when `collecting`.
+    mutating func string(collecting: Bool) throws(ValidationError) -> String {
+        var text: [UInt8] = []
+        position += 1
+        while true {
+            let byte = try next("the closing '\"' of a string")
+            switch byte {
+            case UInt8(ascii: "\""):
+                return collecting ? String(decoding: text, as: UTF8.self) : ""
+            case UInt8(ascii: "\\"):
+                let scalar = try escape()
+                if collecting { text.append(contentsOf: String(scalar).utf8) }
+            case 0..<0x20:
+                position -= 1
+                throw malformed("a control character inside a string must be escaped")
+            case 0x20..<0x80:
+                if collecting { text.append(byte) }
+            default:
+                let start = position - 1
+                try utf8Continuation(lead: byte)
+                if collecting { text.append(contentsOf: bytes[start..<position]) }
+            }
+        }
+    }
+
+    /// Reads the rest of a backslash escape, pairing UTF-16 surrogates.
+    mutating func escape() throws(ValidationError) -> Unicode.Scalar {
+        let byte = try next("an escape character")
+        switch byte {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"):
+            let unit = try hexQuad()
+            if (0xDC00...0xDFFF).contains(unit) { throw malformed("a \\u escape is a lone low surrogate") }
+            guard (0xD800...0xDBFF).contains(unit) else { return Unicode.Scalar(unit)! }
+            guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+                throw malformed("a \\u escape is a high surrogate without its low surrogate")
+            }
+            position += 2
+            let low = try hexQuad()
+            guard (0xDC00...0xDFFF).contains(low) else {
+                throw malformed("a \\u escape is a high surrogate without its low surrogate")
+            }
+            return Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))!
+        default:
+            position -= 1
+            throw malformed("invalid escape '\\\(Self.shown(byte))' in a string")
+        }
+    }
+
+    mutating func hexQuad() throws(ValidationError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = try next("four hex digits after \\u")
+            guard let digit = Self.hexValue(byte) else {
+                position -= 1
+                throw malformed("\\u must be followed by four hex digits")
+            }
+            value = value << 4 | digit
+        }
+        return value
+    }
+
+    /// Checks the continuation bytes of a multi-byte UTF-8 sequence (no overlongs, surrogates or values past U+10FFFF).
+    mutating func utf8Continuation(lead: UInt8) throws(ValidationError) {
+        let start = position - 1
+        let (count, secondRange): (Int, ClosedRange<UInt8>) = switch lead {
+        case 0xC2...0xDF: (1, 0x80...0xBF)
+        case 0xE0: (2, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (2, 0x80...0xBF)
+        case 0xED: (2, 0x80...0x9F)
+        case 0xF0: (3, 0x90...0xBF)
+        case 0xF1...0xF3: (3, 0x80...0xBF)
+        case 0xF4: (3, 0x80...0x8F)
+        default: (0, 0x80...0x80)
+        }
+        var valid = count > 0 && position + count <= bytes.count && secondRange.contains(bytes[position])
+        if valid {
+            for offset in 1..<count where !(0x80...0xBF).contains(bytes[position + offset]) { valid = false }
+        }
+        guard valid else {
+            throw ValidationError(.malformedJSON, "malformed JSON: the body is not valid UTF-8 (at byte offset \(start))")
+        }
+        position += count
+    }
+
+    /// Checks a number's grammar; in an integer field it must have neither fraction nor exponent.
+    mutating func number(for key: String?) throws(ValidationError) {
+        let start = position
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        let firstDigit = try next("a digit")
+        guard Self.isDigit(firstDigit) else { position -= 1; throw malformed("a number needs a digit after '-'") }
+        if firstDigit != UInt8(ascii: "0") { skipDigits() }
+        var whole = true
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            whole = false
+            position += 1
+            guard position < bytes.count, Self.isDigit(bytes[position]) else { throw malformed("a number needs digits after '.'") }
+            skipDigits()
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            whole = false
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < bytes.count, Self.isDigit(bytes[position]) else { throw malformed("a number needs digits in its exponent") }
+            skipDigits()
+        }
+        if !whole, let key, isEntityLevel, integerFields.contains(key) {
+            let literal = String(decoding: bytes[start..<min(position, start + 40)], as: UTF8.self)
+            throw located(ValidationError(.invalidValue,
+                "'\(key)' must be a whole number written without fraction or exponent, found \(literal)"))
+        }
+    }
+
+    mutating func literal(_ word: StaticString) throws(ValidationError) {
+        let expected = UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        guard position + expected.count <= bytes.count, bytes[position..<position + expected.count].elementsEqual(expected) else {
+            throw unexpected(bytes[position], expecting: "a value")
+        }
+        position += expected.count
+    }
+}
