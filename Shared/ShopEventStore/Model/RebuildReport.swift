@@ -24,6 +24,8 @@ public struct Difference: Sendable, Equatable, CustomStringConvertible {
         case unexpected
         /// Present in both with different content.
         case entity
+        /// The read-optimised JSON copy is missing or differs from the events.
+        case document
         /// A different current version.
         case version
         /// Live ids in a different creation order.
