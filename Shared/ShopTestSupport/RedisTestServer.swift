@@ -126,8 +126,17 @@ public final class RedisTestServer: Sendable {
         guard let executable else { throw TestSupportError("redis-server not found; install it (make test does)") }
         let argv = arguments().map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // The calling thread may be a pool thread with signals blocked (libdispatch blocks them); a child inherits
+        // that mask, and a redis-server with SIGTERM blocked never shuts down. Start it with no signal blocked.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, executable, nil, nil, argv, environ)
+        let spawned = posix_spawn(&child, executable, nil, &attributes, argv, environ)
         guard spawned == 0 else { throw TestSupportError("posix_spawn redis-server failed: \(spawned)") }
         pid.withLock { $0 = child }
         try await waitUntilReady()
