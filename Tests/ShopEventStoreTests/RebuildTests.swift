@@ -60,6 +60,13 @@ struct RebuildTests {
 
             _ = try await h.client.send("HDEL", RESPArgument(TopicKeys(.inventory).unique("product_id")), RESPArgument(products[0].id))
             #expect(try await h.store.verify(.inventory).map(\.kind) == [.unique])
+            // The read-optimised JSON copy is checked too: it is what list reads serve.
+            var tampered = inventory[0]
+            tampered.amount = 1
+            _ = try await h.client.send("HSET", RESPArgument(TopicKeys(.inventory).documents), RESPArgument(inventory[0].id),
+                                        RESPArgument(bytes: Array(try JSONEncoder().encode(tampered))))
+            #expect(try await h.store.verify(.inventory).map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.document, .unique])
+            #expect(try await h.store.find(Inventory.self, id: inventory[0].id)?.amount == 1)
 
             _ = try await h.store.rebuild(.product)
             _ = try await h.store.rebuild(.inventory)

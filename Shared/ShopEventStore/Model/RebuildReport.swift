@@ -8,6 +8,10 @@ public struct RebuildReport: Sendable, Equatable {
     public var duration: Duration
     /// Attempts needed (a rebuild retries when events were appended while it ran).
     public var attempts: Int
+    /// Of the last attempt: reading and folding the events, writing the staging keys, the swap script.
+    public var foldDuration: Duration
+    public var stageDuration: Duration
+    public var swapDuration: Duration
 }
 
 /// One disagreement between the projection and the fold of the events.
@@ -20,6 +24,8 @@ public struct Difference: Sendable, Equatable, CustomStringConvertible {
         case unexpected
         /// Present in both with different content.
         case entity
+        /// The read-optimised JSON copy is missing or differs from the events.
+        case document
         /// A different current version.
         case version
         /// Live ids in a different creation order.
