@@ -30,6 +30,9 @@ let services: [(product: String, target: String)] = [
     ("archive-service", "ArchiveService"),
 ]
 
+/// The services that react to events with messages (and msg-service, which receives them) share ShopReactions.
+let reactingServices: Set<String> = ["BillingService", "CRMService", "MsgService"]
+
 let serviceDependencies: [Target.Dependency] = [
     "ShopAPI", "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,
 ]
@@ -70,11 +73,14 @@ let package = Package(
                 path: "Shared/ShopService", swiftSettings: swiftSettings),
         .target(name: "ShopAPI", dependencies: ["ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
                 path: "Shared/ShopAPI", swiftSettings: swiftSettings),
+        .target(name: "ShopReactions", dependencies: ["ShopService", "ShopEventStore", "ShopHTTP", "ShopDomain", "ShopRedis", logging, lifecycle, nioCore],
+                path: "Shared/ShopReactions", swiftSettings: swiftSettings),
         .target(name: "ShopTestSupport", dependencies: [logging, nioCore, nioPosix],
                 path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
     ]
     + services.map {
-        .executableTarget(name: $0.target, dependencies: serviceDependencies + ($0.target == "ArchiveService" ? ["ShopPostgres"] : []),
+        .executableTarget(name: $0.target, dependencies: serviceDependencies + ($0.target == "ArchiveService" ? ["ShopPostgres"] : [])
+                              + (reactingServices.contains($0.target) ? ["ShopReactions"] : []),
                           path: "Services/\($0.target)", swiftSettings: swiftSettings)
     }
     + [

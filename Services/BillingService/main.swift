@@ -12,6 +12,5 @@ let commands = EntityCommands(BillingDraft.self, store: store, references: [
     Reference("order_id", to: .order) { [$0.orderID] },
 ])
 runtime.register(routes: commands.register)
-// TODO(coordinator): the reactions branch provides the consumer; enable when merged:
-// runtime.addService(BillingReactions.makeConsumer(runtime: runtime, store: store))
+runtime.addService(BillingReactions.makeConsumer(runtime: runtime, store: store))
 await runtime.runUntilStopped()
