@@ -178,47 +178,6 @@ struct ShopAPITests {
     }
 }
 
-extension ShopAPITests {
-    @Test("an owner that answers something that is not HTTP: the gateway answers 502 and writes nothing")
-    func brokenOwner() async throws {
-        let upstream = try await BrokenUpstream.start()
-        let executables = ShopHarness.executables.filter { $0 != "customer-service" }
-        try await ShopHarness.run(executables: executables, environment: ["CUSTOMER_SERVICE_URL": upstream.url]) { shop in
-            let reply = try await shop.call(.POST, "/customers", #"{"name":"Jo","email":"jo@example.com"}"#)
-            #expect(reply.status == 502 && reply.error?.contains("customer-service") == true, "\(reply)")
-            #expect(try await shop.eventCount() == 0)
-            #expect(try await shop.create("/products", #"{"name":"Cup","price":2}"#).count == 1, "other owners are not affected")
-        }
-        await upstream.stop()
-    }
-
-    @Test("GET /messages: msg-service's stream oldest first, as {to,msg,key,sent_at}, cut at ?limit=")
-    func messages() async throws {
-        try await ShopHarness.run(executables: ["gateway-api"]) { shop in
-            for index in 1...3 {
-                _ = try await shop.redis.xadd(MessageStream.name, fields: [
-                    ("to", RESPArgument("c\(index)@example.com")), ("msg", RESPArgument("Dear C\(index)!\n\n\"hi\"")),
-                    ("key", RESPArgument("event-\(index)")), ("sent_at", RESPArgument("\(1_700_000_000 + index)")),
-                ])
-            }
-            let all = try await shop.call(.GET, "/messages").json as? [[String: Any]] ?? []
-            #expect(all.compactMap { $0["key"] as? String } == ["event-1", "event-2", "event-3"])
-            #expect(all.first?["to"] as? String == "c1@example.com")
-            #expect(all.first?["msg"] as? String == "Dear C1!\n\n\"hi\"")
-            #expect(all.first?["sent_at"] as? Int == 1_700_000_001)
-            let two = try await shop.call(.GET, "/messages?limit=2").json as? [[String: Any]] ?? []
-            #expect(two.compactMap { $0["key"] as? String } == ["event-1", "event-2"])
-            #expect(try await shop.call(.GET, "/messages?limit=many").status == 400)
-            #expect(try await shop.call(.GET, "/messages?limit=10001").status == 400)
-        }
-    }
-}
-
-/// The stream msg-service records its messages in (the design's Redis layout).
-enum MessageStream {
-    static let name = "messages"
-}
-
 /// The ids of a JSON array of entities.
 func ids(_ reply: Reply) -> [String] {
     (reply.json as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }

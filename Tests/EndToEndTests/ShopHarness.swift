@@ -35,7 +35,7 @@ struct ShopHarness: Sendable {
         var environment = environment
         environment["REDIS_URL"] = server.url
         // Nothing listens there unless the test starts archive-service: never someone else's local stack.
-        if !executables.contains("archive-service") {
+        if !executables.contains("archive-service"), environment["ARCHIVE_SERVICE_URL"] == nil {
             environment["ARCHIVE_SERVICE_URL"] = "http://127.0.0.1:\(try freePort())"
         }
         let client = RedisClient(configuration: try RedisConfiguration(url: server.url), logger: logger)
