@@ -30,8 +30,9 @@ struct RebuildTests {
             for start in stride(from: 0, to: events.count, by: 250) {
                 _ = try await h.store.append(Array(events[start..<start + 250]), topic: .order)
             }
+            // The inline projection as list reads serve it; equal to the rebuilt one, which verify then checks
+            // against the fold of the events (one verify is enough for both).
             let before = try await h.store.findAllJSON(.order)
-            #expect(try await h.store.verify(.order).isEmpty)
 
             let report = try await h.store.rebuild(.order)
             #expect(report.events == 10_000)

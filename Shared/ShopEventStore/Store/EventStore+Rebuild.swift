@@ -16,7 +16,7 @@ extension EventStore {
             let folded = clock.now
             let staging = TopicKeys(staging: topic, token: Self.makeEventID())
             let ids = fold.orderedIDs
-            try await writeStaged(fold, ids: ids, into: staging)
+            try await writeProjection(fold, ids: ids, into: staging)
             let staged = clock.now
             var arguments = Self.scriptPrefix(base: live.tag, schema: schema)
             arguments += [RESPArgument(mark), RESPArgument(staging.base)] + ids.map { RESPArgument($0) }
@@ -91,7 +91,9 @@ extension EventStore {
         return fold
     }
 
-    private func writeStaged(_ fold: ProjectionFold, ids: [String], into staging: TopicKeys) async throws {
+    /// Writes a folded projection (entities, lists, documents, ids in the given order, versions, unique index) under
+    /// `staging`'s keys, pipelined. Rebuild writes staging keys; a restore into an empty Redis can write live keys.
+    func writeProjection(_ fold: ProjectionFold, ids: [String], into staging: TopicKeys) async throws {
         var commands: [[RESPArgument]] = []
         func flush(force: Bool) async throws {
             guard commands.count >= 2_000 || (force && !commands.isEmpty) else { return }
