@@ -87,8 +87,11 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
         }
     }
 
+    /// The entity's JSON with its keys in one fixed order, so equal entities give equal events and answers.
     private static func encode(_ entity: Made) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(entity))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Array(try encoder.encode(entity))
     }
 
     /// The body of a successful PUT or DELETE, as the original answered.
