@@ -8,6 +8,7 @@ import ShopHTTP
 ///
 /// Routes validate the body (400), check the references (422), run the service's hooks, then append.
 public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable where Hooks.Made == Draft.Made {
+    /// The entity the commands change.
     public typealias Made = Draft.Made
 
     let store: EventStore
