@@ -30,8 +30,11 @@ let services: [(product: String, target: String)] = [
     ("archive-service", "ArchiveService"),
 ]
 
+/// The services that react to events with messages (and msg-service, which receives them) share ShopReactions.
+let reactingServices: Set<String> = ["BillingService", "CRMService", "MsgService"]
+
 let serviceDependencies: [Target.Dependency] = [
-    "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,
+    "ShopAPI", "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,
 ]
 
 let package = Package(
@@ -68,11 +71,16 @@ let package = Package(
                 path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
         .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
                 path: "Shared/ShopService", swiftSettings: swiftSettings),
+        .target(name: "ShopAPI", dependencies: ["ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
+                path: "Shared/ShopAPI", swiftSettings: swiftSettings),
+        .target(name: "ShopReactions", dependencies: ["ShopService", "ShopEventStore", "ShopHTTP", "ShopDomain", "ShopRedis", logging, lifecycle, nioCore],
+                path: "Shared/ShopReactions", swiftSettings: swiftSettings),
         .target(name: "ShopTestSupport", dependencies: [logging, nioCore, nioPosix],
                 path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
     ]
     + services.map {
-        .executableTarget(name: $0.target, dependencies: serviceDependencies + ($0.target == "ArchiveService" ? ["ShopPostgres"] : []),
+        .executableTarget(name: $0.target, dependencies: serviceDependencies + ($0.target == "ArchiveService" ? ["ShopPostgres"] : [])
+                              + (reactingServices.contains($0.target) ? ["ShopReactions"] : []),
                           path: "Services/\($0.target)", swiftSettings: swiftSettings)
     }
     + [
@@ -85,6 +93,8 @@ let package = Package(
         .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
                     path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ShopAPITests", dependencies: ["ShopAPI", "ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
+                    path: "Tests/ShopAPITests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain"],
                     path: "Tests/ShopDomainTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", lifecycle, logging],
@@ -93,7 +103,7 @@ let package = Package(
                     path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport", logging],
                     path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", logging, nioPosix],
+        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", "ShopEventStore", "ShopRedis", "ShopDomain", logging, nioPosix],
                     path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ]
 )
