@@ -45,21 +45,21 @@ struct PostgresPoolTests {
                         return .zero
                     }
                 }
-                group.addTask {  // the heartbeat: the largest gap between 10 ms sleeps
-                    var last = ContinuousClock.now
+                group.addTask {  // the heartbeat: the largest gap between 10 ms sleeps, counted from the start
+                    var last = started
                     var largest = Duration.zero
-                    while ContinuousClock.now - started < .milliseconds(900) {
+                    repeat {
                         try await Task.sleep(for: .milliseconds(10))
                         let now = ContinuousClock.now
                         largest = max(largest, now - last)
                         last = now
-                    }
+                    } while last - started < .milliseconds(900)
                     return largest
                 }
                 return try await group.reduce(.zero) { max($0, $1) }
             }
             let elapsed = ContinuousClock.now - started
-            #expect(gap < .milliseconds(400), "cooperative pool stalled for \(gap)")
+            #expect(gap < .milliseconds(700), "cooperative pool stalled for \(gap)")  // a blocked pool stalls ≥ 1 s
             #expect(elapsed < .seconds(Double(sleepers) / 2), "\(sleepers) one-second sleeps ran in parallel (\(elapsed))")
         }
     }
@@ -88,8 +88,8 @@ struct PostgresPoolTests {
                     if recovered == nil { try await Task.sleep(for: .milliseconds(50)) }
                 }
                 #expect(recovered == 1)
-                // Within the backoff's cap (2 s) plus slack for a loaded machine.
-                #expect(ContinuousClock.now - started < .seconds(6))
+                // Within the backoff's cap (2 s) plus generous slack for a loaded machine.
+                #expect(ContinuousClock.now - started < .seconds(10))
                 // Every pooled connection works afterwards, including ones that were idle during the outage.
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<10 { group.addTask { _ = try await client.query("INSERT INTO marks VALUES (2)") } }

@@ -12,6 +12,10 @@ import Synchronization
 /// BLOCK on a dedicated connection, acknowledges only after the handler succeeded, claims entries other
 /// consumers left idle (XAUTOCLAIM) and moves an entry that failed `maxDeliveries` times to
 /// `deadletter:{topic}`. Handlers must be idempotent: use `event.eventID` with `Idempotency`.
+///
+/// In a `ServiceGroup`, list it after the `RedisClient` (started after it, stopped before it). On graceful
+/// shutdown it finishes the entry at hand and returns within `block`; entries of the batch it did not reach
+/// stay pending for its next start (same name) or for another consumer's claim.
 public final class EventConsumer: Service, Sendable {
     /// The group, named after the service.
     public let group: String
@@ -80,7 +84,11 @@ public final class EventConsumer: Service, Sendable {
 
     private func consume(on connection: some RedisCommandExecutor) async throws {
         for stream in streams {
-            _ = try? await connection.send("XGROUP", "CREATE", RESPArgument(stream.key), RESPArgument(group), "0", "MKSTREAM")
+            do {
+                _ = try await connection.send("XGROUP", "CREATE", RESPArgument(stream.key), RESPArgument(group), "0", "MKSTREAM")
+            } catch let error as RedisServerError where error.prefix == "BUSYGROUP" {
+                // The group exists: keep its position.
+            }
         }
         let clock = ContinuousClock()
         var nextClaim = clock.now

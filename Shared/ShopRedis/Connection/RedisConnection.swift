@@ -65,10 +65,17 @@ public final class RedisConnection: RedisCommandExecutor, Sendable {
         }
         if configuration.database != 0 { commands.append(["SELECT", RESPArgument(configuration.database)]) }
         if let name = configuration.clientName { commands.append(["CLIENT", "SETNAME", RESPArgument(name)]) }
-        guard !commands.isEmpty else { return }
-        for result in try await pipeline(commands, timeout: configuration.connectTimeout) {
+        // A restarted Redis accepts connections while it loads its data and answers LOADING to everything:
+        // such a connection is not ready, so the pool keeps retrying instead of handing it to callers.
+        commands.append(["PING"])
+        let results = try await pipeline(commands, timeout: configuration.connectTimeout)
+        for result in results.dropLast() {
             if case .failure(let error) = result { throw error }
         }
+        if case .failure(let error) = results.last, error.prefix == "LOADING" {
+            throw RedisClientError(.unavailable, "Redis is still loading its dataset")
+        }
+        // Any other PING failure (a user without +ping) does not make the connection unusable.
     }
 
     /// True while the connection is open.
