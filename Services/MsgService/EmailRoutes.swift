@@ -32,7 +32,7 @@ struct EmailRoutes: Sendable {
         case .sent(let entryID):
             request.logger.info("e-mail sent", metadata: [
                 "message.to": "\(message.to)", "message.key": "\(message.key)", "message.entry_id": "\(entryID)",
-                "message.text": "\(message.msg)",
+                "message.text": "\(message.msg.prefix(2000))",
             ])
             return .json(Answer(sent: true, id: entryID))
         case .duplicate(let entryID):

@@ -95,8 +95,7 @@ struct ReactionTests {
             let before = try await shop.createCustomers(3)
             _ = try await shop.waitForMessages(
                 Dictionary(uniqueKeysWithValues: before.map { (SentText($0, Messages.welcome($0)), 1) }), groups: ["crm-service"])
-            // Killed, not stopped: AOF with fsync always keeps every write (and RedisTestServer's SIGTERM path can hang,
-            // the server being spawned with the signal blocked).
+            // Killed, not stopped, as a crash would: AOF with fsync always keeps every acknowledged write.
             redis.kill()
             try await redis.restart()
             var after: [Customer] = []
