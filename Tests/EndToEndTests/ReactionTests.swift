@@ -145,7 +145,7 @@ struct ReactionTests {
         }
     }
 
-    @Test("crm-service catching up after the customer of an order was deleted still writes the customer's name")
+    @Test("crm-service catching up after an order's customer and product were deleted still writes their names")
     func catchUpAfterDeletion() async throws {
         let redis = try await RedisTestServer.start()
         defer { redis.stop() }
@@ -159,6 +159,7 @@ struct ReactionTests {
             try await shop.stock(products, amount: 5)
             _ = try await shop.createOrder(customer, [products[0]])
             #expect(try await shop.send(.DELETE, "/customer/\(customer.id)").status == .ok)
+            #expect(try await shop.send(.DELETE, "/product/\(products[0].id)").status == .ok)
 
             try await stack.start("crm-service")
             let expected = [
