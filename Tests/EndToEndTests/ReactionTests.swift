@@ -85,7 +85,7 @@ struct ReactionTests {
         }
     }
 
-    @Test("Redis killed and restarted under crm-service and msg-service: they reconnect and the next customers are welcomed once")
+    @Test("Redis killed under crm-service and msg-service: POST /email is a 503 meanwhile; after the restart the next customers are welcomed once")
     func redisRestart() async throws {
         let redis = try await RedisTestServer.start(RedisTestServer.Options(appendOnly: true))
         defer { redis.stop() }
@@ -97,6 +97,10 @@ struct ReactionTests {
                 Dictionary(uniqueKeysWithValues: before.map { (SentText($0, Messages.welcome($0)), 1) }), groups: ["crm-service"])
             // Killed, not stopped, as a crash would: AOF with fsync always keeps every acknowledged write.
             redis.kill()
+            let body = #"{"to":"a@b.co","msg":"hi","key":"while-down"}"#
+            try await shop.waitUntil("a 503 from msg-service while Redis is down", timeout: .seconds(30)) {
+                try await shop.send(.POST, "/email", body, to: "msg-service").status == .serviceUnavailable
+            }
             try await redis.restart()
             var after: [Customer] = []
             try await shop.waitUntil("customer-service taking customers again", timeout: .seconds(30)) {
