@@ -59,7 +59,7 @@ struct StockReservations: CommandHooks {
             }
         } catch {
             logger.error("cannot restore a reservation after a failed update",
-                         metadata: ["order.id": "\(order.id)", "error": "\(error)"])
+                         metadata: ["order.id": "\(order.id)", "error.message": "\(error)"])
         }
     }
 
@@ -73,7 +73,7 @@ struct StockReservations: CommandHooks {
             try await store.releaseStock(orderID: orderID)
         } catch {
             logger.warning("cannot release a reservation now; the reconciler will",
-                           metadata: ["order.id": "\(orderID)", "error": "\(error)"])
+                           metadata: ["order.id": "\(orderID)", "error.message": "\(error)"])
         }
     }
 }

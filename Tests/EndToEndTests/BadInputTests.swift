@@ -4,7 +4,7 @@ import ShopHTTP
 import ShopTestSupport
 import Testing
 
-/// Bad input of every category through the real gateway and services: a 4xx JSON error, no event written,
+/// Bad input of every category through the nine real executables: a 4xx JSON error, no event written,
 /// nothing crashed.
 @Suite("End to end: bad input", .serialized)
 struct BadInputTests {
@@ -96,7 +96,7 @@ struct BadInputTests {
 
     @Test("every category of bad input: its 4xx JSON error and no event written")
     func table() async throws {
-        try await ShopHarness.run { shop in
+        try await ShopHarness.run(executables: ShopHarness.allExecutables) { shop in
             let customer = try await shop.create("/customer", Self.customer)[0]
             let pen = try await shop.create("/product", #"{"name":"Pen","price":3}"#)[0]
             _ = try await shop.create("/inventory", #"{"product_id":"\#(pen)","amount":2}"#)
@@ -118,13 +118,13 @@ struct BadInputTests {
             }
             #expect(try await shop.eventCount() == start, "no bad request wrote an event")
             #expect(try await shop.stock(of: pen) == 1)
-            for executable in ShopHarness.executables { #expect(shop.stack.isRunning(executable), "\(executable) still runs") }
+            for executable in shop.stack.executables { #expect(shop.stack.isRunning(executable), "\(executable) still runs") }
         }
     }
 
     @Test("bodies over the limit are 413, also when only Content-Length says so; garbage is 400 or closed; all stay up")
     func transportAbuse() async throws {
-        try await ShopHarness.run { shop in
+        try await ShopHarness.run(executables: ShopHarness.allExecutables) { shop in
             let start = try await shop.eventCount()
             let gateway = shop.stack.port(of: "gateway-api")
             let huge = "[" + String(repeating: " ", count: 2 << 20) + "]"
@@ -140,7 +140,7 @@ struct BadInputTests {
             let tlsHello: [UInt8] = [0x16, 0x03, 0x01, 0x00, 0xA5, 0x01, 0x00, 0x00, 0xA1, 0x03, 0x03] + Array(repeating: 0x42, count: 160)
             var generator = SystemRandomNumberGenerator()
             let random = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            for executable in ShopHarness.executables {
+            for executable in shop.stack.executables {
                 let port = shop.stack.port(of: executable)
                 for garbage in [tlsHello, random, Array("GET \u{1}\u{2} HTTP/9.9\r\n\r\n".utf8)] {
                     let answer = try await rawExchange(port: port, sending: garbage)

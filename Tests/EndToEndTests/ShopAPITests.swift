@@ -2,7 +2,6 @@ import Foundation
 import ShopDomain
 import ShopEventStore
 import ShopHTTP
-import ShopRedis
 import ShopTestSupport
 import Testing
 

@@ -16,6 +16,10 @@ struct ShopHarness: Sendable {
     let redis: RedisClient
     let store: EventStore
 
+    /// All nine executables, as `make up` starts them.
+    static let allExecutables = ["customer-service", "product-service", "inventory-service", "order-service", "billing-service",
+                                 "crm-service", "msg-service", "archive-service", "gateway-api"]
+
     /// The gateway and the services that own entities.
     static let executables = ["customer-service", "product-service", "inventory-service", "order-service", "billing-service", "gateway-api"]
 
@@ -25,7 +29,7 @@ struct ShopHarness: Sendable {
         return logger
     }()
 
-    /// Starts Redis and the stack, runs `body`, and stops everything whatever happens.
+    /// Starts Redis (and, for archive-service, a database on the shared test PostgreSQL) and the stack, runs `body`, and stops everything whatever happens.
     static func run<T: Sendable>(
         executables: [String] = executables, environment: [String: String] = [:], appendOnly: Bool = false,
         _ body: @Sendable (ShopHarness) async throws -> T
@@ -35,7 +39,9 @@ struct ShopHarness: Sendable {
         var environment = environment
         environment["REDIS_URL"] = server.url
         // Nothing listens there unless the test starts archive-service: never someone else's local stack.
-        if !executables.contains("archive-service"), environment["ARCHIVE_SERVICE_URL"] == nil {
+        if executables.contains("archive-service") {
+            environment["DATABASE_URL"] = try await PostgresTestServer.shared().createDatabase(prefix: "shop")
+        } else if environment["ARCHIVE_SERVICE_URL"] == nil {
             environment["ARCHIVE_SERVICE_URL"] = "http://127.0.0.1:\(try freePort())"
         }
         let client = RedisClient(configuration: try RedisConfiguration(url: server.url), logger: logger)
