@@ -97,6 +97,8 @@ let package = Package(
         .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
                     path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ShopAPITests", dependencies: ["ShopAPI", "ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
+                    path: "Tests/ShopAPITests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain"],
                     path: "Tests/ShopDomainTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", lifecycle, logging],

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import ShopDomain
 
 /// The steps of `ordershop-client scenario` and what they created, so each later answer can be checked exactly.
@@ -154,10 +155,25 @@ struct ScenarioRun {
         try expectListed(products, in: report.products, "GET /report products")
         try expectListed(liveOrders, in: report.orders, "GET /report orders")
         try expectListed(billing.map { [$0] } ?? [], in: report.billings, "GET /report billings")
-        let raw = try await gateway.raw("/report")
-        let object = try JSONSerialization.jsonObject(with: Data(raw.readableBytesView))
-        let pretty = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: pretty, as: UTF8.self))
+        print(try Self.lines(of: try await gateway.raw("/report")))
+    }
+
+    /// The report as JSON, one entity a line under its section, so a long report stays readable.
+    static func lines(of report: ByteBuffer) throws -> String {
+        guard let sections = try JSONSerialization.jsonObject(with: Data(report.readableBytesView)) as? [String: Any] else {
+            throw ScenarioFailure("GET /report did not answer a JSON object")
+        }
+        var text = "{\n"
+        for (index, name) in sections.keys.sorted().enumerated() {
+            let entities = sections[name] as? [Any] ?? []
+            text += "  \"\(name)\": ["
+            for (position, entity) in entities.enumerated() {
+                let line = try JSONSerialization.data(withJSONObject: entity, options: [.sortedKeys, .withoutEscapingSlashes])
+                text += "\n    " + String(decoding: line, as: UTF8.self) + (position < entities.count - 1 ? "," : "")
+            }
+            text += (entities.isEmpty ? "]" : "\n  ]") + (index < sections.count - 1 ? ",\n" : "\n")
+        }
+        return text + "}"
     }
 
     // MARK: checks

@@ -17,7 +17,7 @@ do {
         archive: try runtime.client(for: .archive))
     runtime.register(routes: commands.register)
 } catch {
-    runtime.logger.critical("cannot create the upstream clients", metadata: ["error": "\(error)"])
+    runtime.logger.critical("cannot create the upstream clients", metadata: ["error.message": "\(error)"])
     exit(78)
 }
 runtime.register(routes: QueryRoutes(store: store).register)

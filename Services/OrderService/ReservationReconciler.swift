@@ -21,7 +21,7 @@ struct ReservationReconciler: Service {
                     }
                     if released > 0 { logger.notice("released reservations without an order", metadata: ["reservations.released": "\(released)"]) }
                 } catch {
-                    logger.warning("reservation reconciliation failed; retrying later", metadata: ["error": "\(error)"])
+                    logger.warning("reservation reconciliation failed; retrying later", metadata: ["error.message": "\(error)"])
                 }
                 try await Task.sleep(for: grace / 2)
             }

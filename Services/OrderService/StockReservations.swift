@@ -11,6 +11,9 @@ struct StockReservations: CommandHooks {
 
     /// Reserves for every order or for none: after a refusal (409) the ones already reserved are released.
     func willCreate(_ orders: [Order]) async throws {
+        // One order is reserved in one atomic step; a batch is checked as a whole first, so a batch that cannot
+        // fit is refused without reserving and releasing (only a concurrent order can still make it roll back).
+        if orders.count > 1 { try await checkStock(for: orders) }
         var reserved: [Order] = []
         do {
             for order in orders {
@@ -21,6 +24,19 @@ struct StockReservations: CommandHooks {
             // When Redis went away mid-way nothing can be released now; the reconciler does it later.
             if StoreFailure.isDefinite(error) { await createFailed(reserved) }
             throw error
+        }
+    }
+
+    /// Refuses (409) when the stock listed now cannot cover every product of `orders` together.
+    private func checkStock(for orders: [Order]) async throws {
+        var stock: [String: Int] = [:]
+        for entry in try await store.findAll(Inventory.self) { stock[entry.productID] = entry.amount }
+        var demand: [String: Int] = [:]
+        for productID in orders.flatMap(\.productIDs) {
+            demand[productID, default: 0] += 1
+            if demand[productID, default: 0] > stock[productID, default: 0] {
+                throw EventStoreError(.outOfStock(productID: productID), "not enough stock for product \(productID)")
+            }
         }
     }
 
@@ -43,7 +59,7 @@ struct StockReservations: CommandHooks {
             }
         } catch {
             logger.error("cannot restore a reservation after a failed update",
-                         metadata: ["order.id": "\(order.id)", "error": "\(error)"])
+                         metadata: ["order.id": "\(order.id)", "error.message": "\(error)"])
         }
     }
 
@@ -57,7 +73,7 @@ struct StockReservations: CommandHooks {
             try await store.releaseStock(orderID: orderID)
         } catch {
             logger.warning("cannot release a reservation now; the reconciler will",
-                           metadata: ["order.id": "\(orderID)", "error": "\(error)"])
+                           metadata: ["order.id": "\(orderID)", "error.message": "\(error)"])
         }
     }
 }

@@ -8,6 +8,7 @@ import ShopHTTP
 ///
 /// Routes validate the body (400), check the references (422), run the service's hooks, then append.
 public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable where Hooks.Made == Draft.Made {
+    /// The entity the commands change.
     public typealias Made = Draft.Made
 
     let store: EventStore
@@ -87,8 +88,11 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
         }
     }
 
+    /// The entity's JSON with its keys in one fixed order, so equal entities give equal events and answers.
     private static func encode(_ entity: Made) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(entity))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Array(try encoder.encode(entity))
     }
 
     /// The body of a successful PUT or DELETE, as the original answered.

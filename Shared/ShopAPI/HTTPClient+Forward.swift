@@ -13,10 +13,10 @@ extension HTTPClient {
             answer = try await execute(request.method, target, headers: headers,
                                        body: request.body.readableBytes > 0 ? request.body : nil)
         } catch let error as HTTPClientError {
-            request.logger.warning("upstream call failed", metadata: ["upstream": "\(upstream)", "error": "\(error)"])
+            request.logger.warning("upstream call failed", metadata: ["http.upstream": "\(upstream)", "error.message": "\(error)"])
             throw Self.publicError(error, upstream: upstream)
         } catch {
-            request.logger.error("upstream call failed", metadata: ["upstream": "\(upstream)", "error": "\(error)"])
+            request.logger.error("upstream call failed", metadata: ["http.upstream": "\(upstream)", "error.message": "\(error)"])
             throw HTTPError(.badGateway, "\(upstream) failed")
         }
         var response = Response(status: answer.status, body: answer.body)

@@ -14,7 +14,7 @@ public struct MessageSender: Sendable {
     }
 
     /// Sends `message`; returns once msg-service has recorded it (or had it already under the same key).
-    /// Throws `ReactionError` (`.unavailable` or `.rejected`), so the consumer retries the event.
+    /// Throws `ReactionError`: `.unavailable` (down, 502–504: worth waiting for) or `.rejected` (any other status).
     public func send(_ message: EmailMessage, logger: Logger) async throws {
         let body: ByteBuffer
         do {
@@ -32,11 +32,11 @@ public struct MessageSender: Sendable {
         switch response.status.code {
         case 200..<300:
             logger.debug("message handed to msg-service", metadata: ["message.key": "\(message.key)"])
-        case 400..<500:
+        case 502, 503, 504:
+            throw ReactionError(.unavailable, "msg-service answered \(response.status.code) for \(message.key)")
+        default:
             throw ReactionError(.rejected(status: response.status.code),
                                 "msg-service refused the message \(message.key): \(String(buffer: response.body).prefix(200))")
-        default:
-            throw ReactionError(.unavailable, "msg-service answered \(response.status.code) for \(message.key)")
         }
     }
 }

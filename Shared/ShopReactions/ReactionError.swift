@@ -2,9 +2,9 @@
 public struct ReactionError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, for code that must tell the cases apart.
     public enum Code: Sendable, Equatable {
-        /// msg-service refused the message (a 4xx): retrying will not help, the entry ends in the dead letters.
+        /// msg-service refused or failed the message (4xx, 500): after its last delivery it ends in the dead letters.
         case rejected(status: UInt)
-        /// msg-service could not be reached or failed (5xx, timeout): retried.
+        /// msg-service could not be reached or is overloaded (502–504, timeout): waited for, not counted.
         case unavailable
         /// An entity the message needs is neither in the projection nor in its topic's deleted events.
         case missingEntity

@@ -32,12 +32,14 @@ public struct Reactions: Sendable {
         let logger = runtime.logger
         return EventConsumer(redis: runtime.redis, group: config.name, streams: streams, configuration: configuration,
                              logger: logger) { event in
-            guard let email = try await message(event) else { return }
-            try await sender.send(email, logger: logger)
-            logger.info("message sent", metadata: [
-                "event.id": "\(event.eventID)", "event.topic": "\(event.topic.rawValue)",
-                "event.action": "\(event.action.rawValue)", "message.key": "\(email.key)",
-            ])
+            try await Self.retryingWhileUnavailable(event, logger: logger) {
+                guard let email = try await message(event) else { return }
+                try await sender.send(email, logger: logger)
+                logger.info("message sent", metadata: [
+                    "event.id": "\(event.eventID)", "event.topic": "\(event.topic.rawValue)",
+                    "event.action": "\(event.action.rawValue)", "message.key": "\(email.key)",
+                ])
+            }
         }
     }
 
