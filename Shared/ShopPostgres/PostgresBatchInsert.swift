@@ -11,6 +11,7 @@ public struct PostgresBatchInsert: Sendable {
         case doNothing
     }
 
+    /// The table and columns as given (checked, unquoted), and what a conflicting row does.
     public let table: String
     public let columns: [String]
     public let conflict: Conflict

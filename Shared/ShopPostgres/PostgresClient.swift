@@ -7,6 +7,7 @@ import Synchronization
 ///
 /// Connections open lazily and reopen after the server went away, with backoff between failed attempts.
 /// Run it as a `Service` (or call `close()`): shutdown waits for lent connections, then closes them all.
+/// In a `ServiceGroup`, list it before the services that use it, so it is shut down after them.
 public final class PostgresClient: Service, Sendable {
     public let configuration: PostgresConfiguration
     let logger: Logger
@@ -45,15 +46,18 @@ public final class PostgresClient: Service, Sendable {
     }
 
     /// Refuses new work, waits for lent connections to come back, closes every connection and stops the threads.
+    /// A second call returns at once.
     public func close() async {
-        let (waiters, mustWait) = state.withLock { state in
-            let waiters = state.waiters
-            state.waiters = []
-            let alreadyClosed = state.closed
+        let (waiters, firstClose, mustWait) = state.withLock { state in
+            guard !state.closed else { return ([] as [CheckedContinuation<PostgresConnection, any Error>], false, false) }
             state.closed = true
-            return (alreadyClosed ? [] : waiters, !alreadyClosed && state.lentCount > 0)
+            let waiters = state.waiters.map(\.continuation)
+            state.waiters = []
+            state.pendingLeases = []
+            return (waiters, true, state.lentCount > 0)
         }
-        for waiter in waiters { waiter.continuation.resume(throwing: PostgresError(.clientClosed, "the PostgreSQL client is shut down")) }
+        guard firstClose else { return }
+        for waiter in waiters { waiter.resume(throwing: PostgresError(.clientClosed, "the PostgreSQL client is shut down")) }
         if mustWait {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state in
@@ -65,12 +69,12 @@ public final class PostgresClient: Service, Sendable {
             }
         }
         let connections = state.withLock { state in
-            let connections = state.idle
-            state.idle = []
-            return connections
+            defer { state.idle = [] }
+            return state.idle
         }
         for connection in connections { await connection.close() }
-        if !connections.isEmpty { try? await threadPool.shutdownGracefully() }
+        try? await threadPool.shutdownGracefully()
+        logger.debug("PostgreSQL client closed", metadata: ["postgres.server": "\(configuration)"])
     }
 
     /// Runs one parameterised statement on a pooled connection (reconnecting it if needed).

@@ -36,6 +36,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         public var description: String { base.rawValue }
     }
 
+    /// The kind of failure, to branch on.
     public let code: Code
     /// The five-character SQLSTATE of a server error (`23505` unique violation, …), nil otherwise.
     public let sqlState: String?

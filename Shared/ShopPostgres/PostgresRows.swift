@@ -75,10 +75,17 @@ public struct PostgresRow: Sendable {
         }
     }
 
+    // The typed accessors below throw for NULL; use `decode(_:as:)` with an optional type for nullable columns.
+
+    /// A text cell.
     public func string(_ column: String) throws(PostgresError) -> String { try decode(column) }
+    /// An integer cell (`int`, `bigint`, `count(*)`).
     public func int(_ column: String) throws(PostgresError) -> Int { try decode(column) }
+    /// An integer cell as `Int64`.
     public func int64(_ column: String) throws(PostgresError) -> Int64 { try decode(column) }
+    /// A floating-point cell (`NaN` and `±Infinity` included).
     public func double(_ column: String) throws(PostgresError) -> Double { try decode(column) }
+    /// A boolean cell.
     public func bool(_ column: String) throws(PostgresError) -> Bool { try decode(column) }
     /// A `json`/`jsonb` cell's JSON text (jsonb comes back normalised: sorted keys, single spaces).
     public func json(_ column: String) throws(PostgresError) -> String { try decode(column) }

@@ -14,8 +14,30 @@ enum PostgresTimestamp {
         let days = floorDivide(seconds, 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civil(fromDays: days)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))Z"
+        guard (0...9999).contains(year) else {
+            // Outside four-digit years (never for real events): the plain form, which PostgreSQL also reads.
+            return "\(year)-\(month)-\(day) \(secondOfDay / 3600):\(secondOfDay / 60 % 60):\(secondOfDay % 60).\(pad(fraction, 6))Z"
+        }
+        // Written digit by digit: this runs for every timestamp of every archived event.
+        var bytes = [UInt8](repeating: 0, count: 27)
+        func put(_ value: Int64, width: Int, at offset: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(truncatingIfNeeded: 48 + value % 10)
+                value /= 10
+            }
+        }
+        put(year, width: 4, at: 0)
+        put(month, width: 2, at: 5)
+        put(day, width: 2, at: 8)
+        put(secondOfDay / 3600, width: 2, at: 11)
+        put(secondOfDay / 60 % 60, width: 2, at: 14)
+        put(secondOfDay % 60, width: 2, at: 17)
+        put(fraction, width: 6, at: 20)
+        for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (26, "Z")] as [(Int, Unicode.Scalar)] {
+            bytes[offset] = UInt8(ascii: character)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Reads `2026-11-25 11:46:01.123456+00` (a `T` separator, no fraction, an offset `±HH[:MM[:SS]]`,

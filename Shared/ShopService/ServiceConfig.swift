@@ -60,7 +60,7 @@ public struct ServiceConfig: Sendable {
             "HTTP_SHUTDOWN_GRACE_MS", default: http.shutdownGracePeriod.milliseconds, in: 0...600_000)
 
         let redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379")
-        let redis: RedisConfiguration
+        var redis: RedisConfiguration
         do {
             redis = try RedisConfiguration(url: redisURL)
         } catch {
@@ -68,6 +68,7 @@ public struct ServiceConfig: Sendable {
                 .invalidConfiguration, variable: "REDIS_URL",
                 "REDIS_URL must be a redis://[user:password@]host:port/db URL, got \"\(redactingPassword(redisURL))\" (\(error))")
         }
+        redis.clientName = redis.clientName ?? name  // CLIENT LIST shows which service holds a connection
 
         return ServiceConfig(
             name: name,
@@ -106,12 +107,5 @@ public struct ServiceConfig: Sendable {
         let userInfo = url[schemeEnd.upperBound..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return url }
         return String(url[..<colon]) + ":***" + String(url[at...])
-    }
-}
-
-extension Duration {
-    /// The whole milliseconds of this duration, for defaults expressed in `*_MS` variables.
-    var milliseconds: Int {
-        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -130,7 +130,9 @@ public struct GzipError: Error, Sendable, Equatable, CustomStringConvertible {
         case internalError
     }
 
+    /// The kind of failure, to branch on.
     public let code: Code
+    /// What exactly was wrong, for logs.
     public let message: String
 
     public init(_ code: Code, _ message: String) {

@@ -41,13 +41,25 @@ extension EventStore {
         return scores.map { !$0.isNull }
     }
 
+    /// The topic's unique-field index: value → id of the live entity holding it (billing: order id → billing id),
+    /// empty for topics without a unique field. One command.
+    public func uniqueIndex(_ topic: Topic) async throws -> [String: String] {
+        guard let field = TopicSchema.of(topic).uniqueField else { return [:] }
+        let reply = try await redis.send("HGETALL", RESPArgument(TopicKeys(topic).unique(field)))
+        var index: [String: String] = [:]
+        for pair in reply.pairs ?? [] {
+            if let value = pair.key.string, let id = pair.value.string { index[value] = id }
+        }
+        return index
+    }
+
     /// The aggregate's current version, or nil when it is not live.
     public func version(_ topic: Topic, id: String) async throws -> Int? {
         let reply = try await redis.send("HGET", RESPArgument(TopicKeys(topic).versions), RESPArgument(id))
         return reply.int
     }
 
-    private func read(_ topic: Topic, selection: [RESPArgument]) async throws -> [UInt8] {
+    func read(_ topic: Topic, selection: [RESPArgument]) async throws -> [UInt8] {
         let keys = TopicKeys(topic)
         let arguments = Self.scriptPrefix(base: keys.tag, schema: TopicSchema.of(topic)) + selection
         let reply = try await run(StoreScripts.read, keys: Self.scriptKeys(keys), arguments: arguments)

@@ -2,6 +2,7 @@
 public struct PostgresMigration: Sendable {
     /// Applied in ascending order; never reuse or renumber a version once it shipped.
     public let version: Int
+    /// A short description, recorded next to the version.
     public let name: String
     /// Constant SQL, one statement per element (each runs as its own parameterless statement).
     public let statements: [String]
