@@ -5,12 +5,13 @@ import ArgumentParser
 struct OrderShopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordershop-client",
-        abstract: "The OrderShop client: readiness, benchmarks and (later) the integration scenario.",
+        abstract: "The OrderShop client: readiness, benchmarks and the integration scenario.",
         subcommands: [
             Ready.self,        // ready: wait until the nine services answer /ready (runtime)
             HelloServer.self,  // hello-server: the ShopHTTP side of make bench-http (http)
             BenchRedis.self,   // bench-redis: make bench-redis (redis)
             BenchEvents.self,  // bench-events: make bench-events (eventstore)
+            Scenario.self,     // scenario: the integration scenario against a running stack (reactions)
             Load.self,         // load: the load generator that checks correctness (load)
         ])
 }

@@ -30,6 +30,8 @@ public struct ServiceConfig: Sendable {
     public var consumerMaxDeliveries: Int
     /// `EVENT_RETENTION_SECONDS`: archived entries younger than this stay in Redis (default 3600).
     public var eventRetention: Duration
+    /// `RESERVATION_GRACE_MS`: a stock reservation whose order is still missing after this long is released (default 60 s).
+    public var reservationGrace: Duration
 
     /// The configuration of `name` from this process's environment; on a bad value prints why and exits with status 78.
     public static func fromEnvironment(name: String, defaultPort: Int) -> ServiceConfig {
@@ -80,7 +82,8 @@ public struct ServiceConfig: Sendable {
             eventCompressionThreshold: try env.integer("EVENT_COMPRESSION_THRESHOLD", default: 1024, in: 0...(1 << 30)),
             consumerClaimIdle: try env.milliseconds("CONSUMER_CLAIM_IDLE_MS", default: 30_000, in: 1...86_400_000),
             consumerMaxDeliveries: try env.integer("CONSUMER_MAX_DELIVERIES", default: 5, in: 1...1_000_000),
-            eventRetention: .seconds(try env.integer("EVENT_RETENTION_SECONDS", default: 3600, in: 0...(10 * 365 * 86_400)))
+            eventRetention: .seconds(try env.integer("EVENT_RETENTION_SECONDS", default: 3600, in: 0...(10 * 365 * 86_400))),
+            reservationGrace: try env.milliseconds("RESERVATION_GRACE_MS", default: 60_000, in: 100...86_400_000)
         )
     }
 

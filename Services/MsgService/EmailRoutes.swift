@@ -1,0 +1,51 @@
+import Foundation
+import ShopDomain
+import ShopHTTP
+import ShopReactions
+import ShopRedis
+
+/// `POST /email {"to","msg","key"}`: records (and logs) the message once per key; 400 on bad input.
+///
+/// Answers `{"sent":true,"id":…}` for a new message and `{"sent":false,"id":…}` (the earlier entry) for a repeat,
+/// both 200: a sender retrying after a lost answer has succeeded either way.
+struct EmailRoutes: Sendable {
+    let recorder: MessageRecorder
+
+    func register(_ router: inout Router) {
+        router.post("/email") { request in try await email(request) }
+    }
+
+    func email(_ request: Request) async throws -> Response {
+        let message: EmailMessage
+        do {
+            message = try BodyDecoder.decodeOne(Array(request.body.readableBytesView), as: EmailMessage.self)
+        } catch {
+            throw HTTPError(.badRequest, error.description)
+        }
+        let outcome: MessageRecorder.Outcome
+        do {
+            outcome = try await recorder.record(message, sentAt: Int(Date().timeIntervalSince1970))
+        } catch let error as RedisClientError where [.connectionClosed, .timeout, .unavailable, .shutdown].contains(error.code) {
+            throw HTTPError(.serviceUnavailable, "the message store is unavailable, try again")
+        }
+        switch outcome {
+        case .sent(let entryID):
+            request.logger.info("e-mail sent", metadata: [
+                "message.to": "\(message.to)", "message.key": "\(message.key)", "message.entry_id": "\(entryID)",
+                "message.text": "\(message.msg)",
+            ])
+            return .json(Answer(sent: true, id: entryID))
+        case .duplicate(let entryID):
+            request.logger.info("e-mail already sent under this key", metadata: [
+                "message.key": "\(message.key)", "message.entry_id": "\(entryID)",
+            ])
+            return .json(Answer(sent: false, id: entryID))
+        }
+    }
+
+    /// The answer's body.
+    struct Answer: Encodable {
+        var sent: Bool
+        var id: String
+    }
+}
