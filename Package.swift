@@ -115,7 +115,7 @@ package.dependencies.append(.package(url: "https://github.com/HdrHistogram/hdrhi
 package.targets += [
     .target(name: "ShopLoad", dependencies: ["ShopDomain", histogram],
             path: "Shared/ShopLoad", swiftSettings: swiftSettings),
-    .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", "ShopService", histogram, "ShopTestSupport"],
+    .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", "ShopService", "ShopHTTP", histogram, "ShopTestSupport", logging],
                 path: "Tests/LoadTests", swiftSettings: swiftSettings),
 ]
 for target in package.targets where target.name == "OrderShopClient" {
