@@ -103,28 +103,16 @@ struct Load: AsyncParsableCommand {
             duration: requests != nil && duration == nil ? nil : .milliseconds(Int64((duration ?? 10) * 1000)),
             requests: requests, showProgress: !quiet)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        var configuration = HTTPClientConfiguration()
-        configuration.maxConnectionsPerUpstream = connections
-        configuration.requestTimeout = .milliseconds(Int64(timeout * 1000))
-        configuration.connectTimeout = .seconds(5)
-        configuration.maxResponseBodySize = 1 << 30  // GET /orders and /report grow with the shop
-        let client: HTTPClient
-        do {
-            client = try HTTPClient(baseURL: try gatewayURL(), configuration: configuration, eventLoopGroup: group, logger: logger)
-        } catch {
-            try? await group.shutdownGracefully()
-            throw ValidationError("--url: \(error)")
-        }
+        defer { group.shutdownGracefully { _ in } }
+        let client = try makeClient(group: group, logger: logger)
         let summary: LoadSummary
         do {
             summary = try await runLoad(plan: plan, gateway: LoadGateway(client: client), group: group, logger: logger)
         } catch {
             await client.shutdown()
-            try? await group.shutdownGracefully()
             throw error
         }
         await client.shutdown()
-        try? await group.shutdownGracefully()
         if let line {
             let first = summary.operations.first ?? OperationStats().summary(of: .orders, elapsed: .zero)
             print(try SummaryLine(template: line).render(first))
@@ -161,6 +149,21 @@ struct Load: AsyncParsableCommand {
             mix: plan.mix.description, durationSeconds: elapsed.secondsDouble,
             operations: tally.stats.sorted { $0.key < $1.key }.map { $0.value.summary(of: $0.key, elapsed: elapsed) },
             checks: checks)
+    }
+
+    /// The keep-alive client: one connection per virtual user, answers as large as the shop's lists grow.
+    private func makeClient(group: MultiThreadedEventLoopGroup, logger: Logger) throws -> HTTPClient {
+        var configuration = HTTPClientConfiguration()
+        configuration.maxConnectionsPerUpstream = connections
+        configuration.requestTimeout = .milliseconds(Int64(timeout * 1000))
+        configuration.connectTimeout = .seconds(5)
+        configuration.maxResponseBodySize = 1 << 30  // GET /orders and /report grow with the shop
+        let url = try gatewayURL()
+        do {
+            return try HTTPClient(baseURL: url, configuration: configuration, eventLoopGroup: group, logger: logger)
+        } catch {
+            throw ValidationError("--url: \(error)")
+        }
     }
 
     private func gatewayURL() throws -> String {

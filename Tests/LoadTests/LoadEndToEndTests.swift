@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ShopHTTP
 import ShopLoad
 import ShopService
 import ShopTestSupport
@@ -44,6 +46,7 @@ struct LoadEndToEndTests {
             let start = clock.now
             let run = try await Self.load(stack, redis: redis, [
                 "--connections", "4", "--rate", "100", "--requests", "150", "--preload-orders", "30", "--items", "2",
+                "--settle", "30",
             ])
             #expect(run.status == 0, "\(run.output)")
             let summary = try #require(run.summary, "\(run.output)")
@@ -59,6 +62,52 @@ struct LoadEndToEndTests {
         }
     }
 
+    @Test("stock changed behind the load's back mid-run: stock-conserved fails and the exit status is 1")
+    func tamperedStockFailsTheRun() async throws {
+        let redis = try await RedisTestServer.start()
+        defer { redis.stop() }
+        try await withServiceStack(Self.executables, environment: ["REDIS_URL": redis.url]) { stack in
+            var configuration = HTTPClientConfiguration()
+            configuration.requestTimeout = .seconds(30)
+            let gateway = try HTTPClient(baseURL: stack.url(of: "gateway-api"), configuration: configuration,
+                                         logger: Logger(label: "load-test"))
+            // 300 orders due over 3 s: time enough to add 5 units to one of the run's products while it runs.
+            let run = try Self.startLoad(stack, redis: redis, [
+                "--connections", "4", "--rate", "100", "--requests", "300", "--products", "2",
+            ])
+            let entry = try await Self.pollForInventory(of: gateway)
+            var changed = entry
+            changed["amount"] = (entry["amount"] as? Int ?? 0) + 5
+            let body = try JSONSerialization.data(withJSONObject: changed)
+            let put = try await gateway.execute(.PUT, "/inventory/\(entry["id"] as? String ?? "")", body: ByteBuffer(bytes: body))
+            #expect(put.status == .ok, "\(String(buffer: put.body))")
+            await gateway.shutdown()
+            let result = try await Self.finish(run)
+            #expect(result.status == 1, "\(result.output)")
+            let summary = try #require(result.summary, "\(result.output)")
+            let stock = try #require(summary.checks.first { $0.name == "stock-conserved" })
+            #expect(!stock.passed)
+            #expect(stock.detail.contains("expected"), "\(stock.detail)")
+            #expect(!summary.passed)
+        }
+    }
+
+    /// Polls until the load's products have their stock: the inventory entry (as JSON) of one of them.
+    static func pollForInventory(of gateway: HTTPClient) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let products = try JSONSerialization.jsonObject(with: Data(try await gateway.execute(.GET, "/products").body.readableBytesView))
+            let ours = Set(((products as? [[String: Any]]) ?? []).filter { ($0["name"] as? String)?.hasPrefix("load ") == true }
+                .compactMap { $0["id"] as? String })
+            let inventory = try JSONSerialization.jsonObject(with: Data(try await gateway.execute(.GET, "/inventory").body.readableBytesView))
+            if let entry = ((inventory as? [[String: Any]]) ?? []).first(where: { ours.contains($0["product_id"] as? String ?? "") }) {
+                return entry
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestSupportError("the load's inventory did not appear within 60 s")
+    }
+
     static func expectEveryCheckRanAndPassed(_ summary: LoadSummary) {
         #expect(summary.checks.count == 6)
         for check in summary.checks {
@@ -67,26 +116,39 @@ struct LoadEndToEndTests {
         #expect(summary.passed)
     }
 
+    /// A running `ordershop-client load --json --quiet` against the stack, and the file it writes to.
+    struct LoadRun {
+        let process: ManagedProcess
+        let log: String
+    }
+
     /// Runs `ordershop-client load --json` against the stack; its exit status, output, and the summary it printed.
     static func load(_ stack: ServiceStack, redis: RedisTestServer, _ arguments: [String]) async throws
         -> (status: Int32, output: String, summary: LoadSummary?) {
+        try await finish(try startLoad(stack, redis: redis, arguments))
+    }
+
+    static func startLoad(_ stack: ServiceStack, redis: RedisTestServer, _ arguments: [String]) throws -> LoadRun {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID().uuidString).log").path
-        defer { try? FileManager.default.removeItem(atPath: log) }
         let process = try ManagedProcess(
             executable: stack.binDirectory + "/ordershop-client",
             arguments: ["load", "--url", stack.url(of: "gateway-api"), "--redis-url", redis.url, "--json", "--quiet"] + arguments,
             environment: stack.environment, logPath: log)
-        guard await process.waitForExit(timeout: .seconds(120)) else {
-            process.send(SIGKILL)
-            throw TestSupportError("ordershop-client load did not return:\n\(process.logTail(lines: 30))")
+        return LoadRun(process: process, log: log)
+    }
+
+    /// Waits for the run to end; its exit status, output, and the JSON summary it printed (from the line "{" on).
+    static func finish(_ run: LoadRun) async throws -> (status: Int32, output: String, summary: LoadSummary?) {
+        defer { try? FileManager.default.removeItem(atPath: run.log) }
+        guard await run.process.waitForExit(timeout: .seconds(120)) else {
+            run.process.send(SIGKILL)
+            throw TestSupportError("ordershop-client load did not return:\n\(run.process.logTail(lines: 30))")
         }
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        // The JSON summary is the block from the first line that is just "{" to the end.
+        let output = (try? String(contentsOfFile: run.log, encoding: .utf8)) ?? ""
         var summary: LoadSummary?
         if let open = output.range(of: "\n{\n") ?? (output.hasPrefix("{\n") ? output.range(of: "{\n") : nil) {
-            let json = output[open.lowerBound...]
-            summary = try? JSONDecoder().decode(LoadSummary.self, from: Data(json.utf8))
+            summary = try? JSONDecoder().decode(LoadSummary.self, from: Data(output[open.lowerBound...].utf8))
         }
-        return (process.terminationStatus ?? -1, output, summary)
+        return (run.process.terminationStatus ?? -1, output, summary)
     }
 }
