@@ -15,15 +15,18 @@ build_release() {
   CLIENT="$BIN/ordershop-client"
 }
 
-# Sets FREE_PORT to a port nobody listens on now (random, then probed), not one handed out before.
+# Sets FREE_PORT to a port no socket uses now, not one handed out before. Ports come from below the kernel's
+# ephemeral range, where outgoing connections would otherwise take them between this probe and the bind.
 # (No command substitution: the subshell would forget the ports already handed out.)
 USED_PORTS=" "
 FREE_PORT=""
+EPHEMERAL_LOW="$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
 free_port() {
   local port tries=0
   while ((tries++ < 200)); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
     [[ "$USED_PORTS" == *" $port "* ]] && continue
+    if command -v ss >/dev/null 2>&1 && [[ -n "$(ss -Htan "( sport = :$port )" 2>/dev/null)" ]]; then continue; fi
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       USED_PORTS+="$port "
       FREE_PORT="$port"
@@ -108,7 +111,7 @@ start_fresh_stack() {
 }
 
 # An empty redis-server of its own (no AOF, no snapshots: a rewrite or save would land inside a measurement).
-# A port can be taken between the probe and the bind (ephemeral ports of busy clients): then it tries another.
+# Should a port still be taken between the probe and the bind, it tries another.
 start_private_redis() {
   local attempt log="$WORK/logs/private-redis.log"
   mkdir -p "$WORK/private-redis" "$WORK/logs"
