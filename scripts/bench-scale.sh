@@ -5,7 +5,7 @@
 # the append rate of order_created with a 10-entry and a 1,000,000-entry stream (`ordershop-client bench-scale`).
 #
 # Prints: orders-list: n=100|1000|10000 p50=X ms p99=Y ms, then append: stream=10 N/s and append: stream=1000000 N/s.
-# BENCH_SECONDS (default 3) sets the duration of each latency case; BENCH_APPEND_SECONDS (default 4) each append side.
+# BENCH_SECONDS (default 3) sets the duration of each latency case; BENCH_APPEND_SECONDS (default 3) each append side.
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"
 source "$(dirname "$0")/lib/fresh-stack.sh"
@@ -33,6 +33,6 @@ done
 # inside the measurement).
 stop_services
 start_private_redis
-"$CLIENT" bench-scale --url "$PRIVATE_REDIS_URL" --duration "${BENCH_APPEND_SECONDS:-4}" --short 10 --long 1000000 \
+"$CLIENT" bench-scale --url "$PRIVATE_REDIS_URL" --duration "${BENCH_APPEND_SECONDS:-3}" --short 10 --long 1000000 \
   || FAILED=1
 exit "$FAILED"
