@@ -121,3 +121,8 @@ package.targets += [
 for target in package.targets where target.name == "OrderShopClient" {
     target.dependencies += ["ShopLoad", histogram]
 }
+
+// The order benchmarks (issue 8, bench): bench-orders and bench-scale against a real redis-server.
+package.targets.append(
+    .testTarget(name: "BenchTests", dependencies: ["OrderShopClient", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", logging],
+                path: "Tests/BenchTests", swiftSettings: swiftSettings))

@@ -112,7 +112,7 @@ struct BenchScale: AsyncParsableCommand {
 
     /// Grows `stream` to `target` entries with copies of its newest entry (fresh event ids), 50,000 per script
     /// call so Redis stays responsive, entry ids continuing the topic's append clock.
-    private func fill(client: RedisClient, stream: String, to target: Int) async throws -> (entries: Int, seconds: Double) {
+    func fill(client: RedisClient, stream: String, to target: Int) async throws -> (entries: Int, seconds: Double) {
         let newest = try await client.send("XREVRANGE", RESPArgument(stream), "+", "-", "COUNT", "1")
         guard let entry = newest.array?.first?.array, entry.count == 2, let fields = entry[1].array, !fields.isEmpty else {
             throw ValidationError("\(stream) has no entry to copy")
