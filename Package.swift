@@ -48,6 +48,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
     ],
     targets: [
         // System libraries.
@@ -81,7 +82,8 @@ let package = Package(
         // Tests.
         .testTarget(name: "ShopHTTPTests", dependencies: ["ShopHTTP", "ShopTestSupport"],
                     path: "Tests/ShopHTTPTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport"],
+        .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+                                                          .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
                     path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain"],
                     path: "Tests/ShopDomainTests", swiftSettings: swiftSettings),

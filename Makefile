@@ -1,0 +1,49 @@
+# OrderShop: every target is a thin call to a script in scripts/ (read them for the details).
+.PHONY: up down reset stop start status test bench bench-http bench-redis bench-events bench-archive restore help
+
+SERVICE ?=
+
+# Runs scripts/$(1).sh, or says it is not there yet and fails.
+run-script = @if [ -x scripts/$(1).sh ]; then scripts/$(1).sh $(2); else echo "make $(1): scripts/$(1).sh is not there yet"; exit 1; fi
+
+help:           ## list the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
+
+up:             ## install what is missing, build (release), start Redis and the nine services, wait until ready
+	$(call run-script,up)
+
+down:           ## stop the services, Redis and PostgreSQL (data kept in .run/)
+	$(call run-script,down)
+
+reset:          ## down, then wipe .run/
+	$(call run-script,reset)
+
+stop:           ## stop one service: make stop SERVICE=crm-service
+	$(call run-script,stop,$(SERVICE))
+
+start:          ## start one service and wait until ready: make start SERVICE=crm-service
+	$(call run-script,start,$(SERVICE))
+
+status:         ## what runs, with pids and /ready answers
+	$(call run-script,status)
+
+test:           ## unit, integration and end-to-end tests (installs redis-server and docker-compose when missing)
+	$(call run-script,test)
+
+bench:          ## every benchmark present
+	$(call run-script,bench)
+
+bench-http:     ## ShopHTTP against Hummingbird 2
+	$(call run-script,bench-http)
+
+bench-redis:    ## ShopRedis against redis-benchmark
+	$(call run-script,bench-redis)
+
+bench-events:   ## event store appends and reads
+	$(call run-script,bench-events)
+
+bench-archive:  ## archiving to PostgreSQL and event queries
+	$(call run-script,bench-archive)
+
+restore:        ## rebuild Redis projections from the PostgreSQL archive
+	$(call run-script,restore)

@@ -1,0 +1,3 @@
+// Services name HTTP methods, statuses, headers and buffers through ShopHTTP alone.
+@_exported import NIOCore
+@_exported import NIOHTTP1

@@ -1,1 +1,0 @@
-// ShopHTTP: placeholder until its issue lands.

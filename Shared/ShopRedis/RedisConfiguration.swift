@@ -1,0 +1,124 @@
+import NIOCore
+
+/// Where and how to connect: parsed from `REDIS_URL` (`redis://[user:password@]host:port/db`).
+public struct RedisConfiguration: Sendable {
+    /// Host name or IP address.
+    public var host: String
+    /// TCP port (6379 by default).
+    public var port: Int
+    /// ACL user name; nil authenticates as `default` with `password` alone.
+    public var username: String?
+    /// Password for `AUTH`; nil sends no `AUTH`.
+    public var password: String?
+    /// Database index for `SELECT` (0 sends nothing).
+    public var database: Int
+    /// Name set with `CLIENT SETNAME`, visible in `CLIENT LIST`.
+    public var clientName: String?
+    /// Number of multiplexed connections for ordinary commands.
+    public var poolSize: Int
+    /// Most dedicated connections kept idle for reuse after `withDedicatedConnection`.
+    public var maxIdleDedicatedConnections: Int
+    /// Time allowed to establish a connection (TCP plus handshake).
+    public var connectTimeout: TimeAmount
+    /// Time allowed for a reply; a blocking command adds its own BLOCK time on top.
+    public var commandTimeout: TimeAmount
+    /// Longest wait between reconnection attempts.
+    public var maxReconnectDelay: TimeAmount
+    /// Decoder bounds against hostile or broken servers.
+    public var decoderLimits: RESPDecoderLimits
+
+    /// A configuration for host and port; other settings take their defaults.
+    public init(host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,
+                database: Int = 0, clientName: String? = nil, poolSize: Int = 4) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+        self.clientName = clientName
+        self.poolSize = poolSize
+        self.maxIdleDedicatedConnections = 8
+        self.connectTimeout = .seconds(5)
+        self.commandTimeout = .seconds(10)
+        self.maxReconnectDelay = .seconds(2)
+        self.decoderLimits = RESPDecoderLimits()
+    }
+
+    /// Parses `redis://[user:password@]host:port/db`; throws `RedisClientError(.invalidConfiguration)` with the reason.
+    public init(url: String) throws {
+        func invalid(_ reason: String) -> RedisClientError {
+            RedisClientError(.invalidConfiguration, "invalid Redis URL '\(Self.redacted(url))': \(reason)")
+        }
+        guard url.hasPrefix("redis://") else { throw invalid("it must start with redis://") }
+        var rest = Substring(url.dropFirst("redis://".count))
+        self.init()
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            if let colon = userInfo.firstIndex(of: ":") {
+                let user = try Self.percentDecoded(userInfo[..<colon], invalid)
+                username = user.isEmpty ? nil : user
+                password = try Self.percentDecoded(userInfo[userInfo.index(after: colon)...], invalid)
+            } else if !userInfo.isEmpty {
+                // `redis://secret@host` is the common short form for a password alone.
+                password = try Self.percentDecoded(userInfo, invalid)
+            }
+        }
+        if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
+        var authority = rest
+        if let slash = rest.firstIndex(of: "/") {
+            authority = rest[..<slash]
+            let path = rest[rest.index(after: slash)...]
+            if !path.isEmpty {
+                guard let db = Int(path), db >= 0 else { throw invalid("database '\(path)' is not a non-negative integer") }
+                database = db
+            }
+        }
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { throw invalid("unterminated IPv6 address") }
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+            authority = authority[authority.index(after: close)...]
+            if !authority.isEmpty {
+                guard authority.hasPrefix(":") else { throw invalid("unexpected text after the IPv6 address") }
+                port = try Self.port(authority.dropFirst(), invalid)
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = String(authority[..<colon])
+            port = try Self.port(authority[authority.index(after: colon)...], invalid)
+        } else {
+            host = String(authority)
+        }
+        guard !host.isEmpty else { throw invalid("the host is missing") }
+    }
+
+    private static func port(_ text: Substring, _ invalid: (String) -> RedisClientError) throws -> Int {
+        guard let port = Int(text), (1...65535).contains(port) else { throw invalid("port '\(text)' is not in 1...65535") }
+        return port
+    }
+
+    private static func percentDecoded(_ text: Substring, _ invalid: (String) -> RedisClientError) throws -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next(), let low = iterator.next(),
+                  let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else {
+                throw invalid("bad percent-escape in the credentials")
+            }
+            bytes.append(value)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The URL with any password replaced, for error messages and logs.
+    static func redacted(_ url: String) -> String {
+        let scheme = "redis://"
+        guard url.hasPrefix(scheme), let at = url.lastIndex(of: "@") else { return url }
+        let userInfo = url[url.index(url.startIndex, offsetBy: scheme.count)..<at]
+        let user = userInfo.firstIndex(of: ":").map { userInfo[..<$0] } ?? ""
+        return scheme + user + ":***" + url[at...]
+    }
+}

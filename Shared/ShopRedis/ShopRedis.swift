@@ -1,1 +1,0 @@
-// ShopRedis: placeholder until its issue lands.

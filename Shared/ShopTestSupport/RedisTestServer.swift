@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Synchronization
+
+/// A private `redis-server` for tests: its own free port and temporary directory, stopped (and the
+/// directory removed) by `stop()`; it can be killed and restarted on the same port to test recovery.
+///
+/// ```swift
+/// let server = try await RedisTestServer.start()
+/// defer { server.stop() }
+/// let client = RedisClient(configuration: try RedisConfiguration(url: server.url), logger: logger)
+/// ```
+public final class RedisTestServer: Sendable {
+    /// What to start the server with.
+    public struct Options: Sendable {
+        /// Turn on the append-only file (`appendfsync always`), so data survives a restart.
+        public var appendOnly = false
+        /// Contents of an ACL file (e.g. `user default on nopass ~* &* +@all`), written into the directory.
+        public var aclFile: String?
+        /// `requirepass` for the default user.
+        public var password: String?
+        /// More `--name value` arguments, passed as they are.
+        public var extraArguments: [String] = []
+
+        public init(appendOnly: Bool = false, aclFile: String? = nil, password: String? = nil, extraArguments: [String] = []) {
+            self.appendOnly = appendOnly
+            self.aclFile = aclFile
+            self.password = password
+            self.extraArguments = extraArguments
+        }
+    }
+
+    /// The port it listens on (127.0.0.1), the same across restarts.
+    public let port: Int
+    /// Its temporary directory (data, AOF, ACL file, log).
+    public let directory: String
+    /// The options it was started with.
+    public let options: Options
+    private let pid = Mutex<pid_t?>(nil)
+
+    /// `redis://127.0.0.1:port` (no credentials).
+    public var url: String { "redis://127.0.0.1:\(port)" }
+
+    /// The server's log file, useful when a test fails.
+    public var logFile: String { directory + "/redis.log" }
+
+    private init(port: Int, directory: String, options: Options) {
+        self.port = port
+        self.directory = directory
+        self.options = options
+    }
+
+    deinit {
+        // A test that forgot stop() must not leave a server behind.
+        if let pid = pid.withLock({ $0 }) {
+            sendSignal(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+    }
+
+    /// Starts a server on a free port and waits until it answers.
+    public static func start(_ options: Options = Options()) async throws -> RedisTestServer {
+        var template = Array((NSTemporaryDirectory() + "/shop-redis-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw TestSupportError("mkdtemp failed: errno \(errno)") }
+        let directory = String(cString: made)
+        if let acl = options.aclFile {
+            try acl.write(toFile: directory + "/users.acl", atomically: true, encoding: .utf8)
+        }
+        let server = RedisTestServer(port: try freePort(), directory: directory, options: options)
+        do {
+            try await server.launch()
+        } catch {
+            server.stop()
+            throw error
+        }
+        return server
+    }
+
+    /// True while the process runs.
+    public var isRunning: Bool { pid.withLock { $0 != nil } }
+
+    /// Starts the server again on the same port and directory (after `kill()` or `shutdown()`).
+    public func restart() async throws {
+        await shutdown()
+        try await launch()
+    }
+
+    /// Kills the server with SIGKILL, as a crash would (nothing is flushed beyond what AOF already wrote).
+    public func kill() {
+        terminate(signal: SIGKILL)
+    }
+
+    /// Stops the server gracefully (SIGTERM) and waits for it to exit; the directory stays for a restart.
+    public func shutdown() async {
+        terminate(signal: SIGTERM)
+    }
+
+    /// Stops the server and removes its directory.
+    public func stop() {
+        terminate(signal: SIGKILL)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func arguments() -> [String] {
+        var arguments = [
+            "redis-server",
+            "--port", String(port), "--bind", "127.0.0.1", "--dir", directory,
+            "--logfile", logFile, "--daemonize", "no", "--save", "", "--protected-mode", "no",
+            "--enable-debug-command", "local",
+            "--appendonly", options.appendOnly ? "yes" : "no",
+        ]
+        if options.appendOnly { arguments += ["--appendfsync", "always"] }
+        if options.aclFile != nil { arguments += ["--aclfile", directory + "/users.acl"] }
+        if let password = options.password { arguments += ["--requirepass", password] }
+        return arguments + options.extraArguments
+    }
+
+    private func launch() async throws {
+        let candidates = ["/usr/bin/redis-server", "/usr/local/bin/redis-server", "/opt/homebrew/bin/redis-server"]
+        let executable = candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let executable else { throw TestSupportError("redis-server not found; install it (make test does)") }
+        let argv = arguments().map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, executable, nil, nil, argv, environ)
+        guard spawned == 0 else { throw TestSupportError("posix_spawn redis-server failed: \(spawned)") }
+        pid.withLock { $0 = child }
+        try await waitUntilReady()
+    }
+
+    /// Polls until the server accepts a connection and answers (even NOAUTH counts); fails if it exits.
+    private func waitUntilReady() async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let child = pid.withLock({ $0 }) {
+                var status: Int32 = 0
+                if waitpid(child, &status, WNOHANG) == child {
+                    pid.withLock { $0 = nil }
+                    let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+                    throw TestSupportError("redis-server exited at start (status \(status)): \(log.suffix(800))")
+                }
+            }
+            if let reply = probe(), !reply.hasPrefix("-LOADING") { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestSupportError("redis-server on port \(port) did not become ready within 20 s")
+    }
+
+    /// Sends PING on a fresh socket; the first reply line, or nil when nobody answers.
+    private func probe() -> String? {
+        #if canImport(Glibc)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        let ping = Array("PING\r\n".utf8)
+        guard write(fd, ping, ping.count) == ping.count else { return nil }
+        var reply = [UInt8](repeating: 0, count: 256)
+        let count = read(fd, &reply, reply.count)
+        guard count > 0 else { return nil }
+        return String(decoding: reply[0..<count], as: UTF8.self)
+    }
+
+    private func terminate(signal: Int32) {
+        guard let child = pid.withLock({ pid in defer { pid = nil }; return pid }) else { return }
+        sendSignal(child, signal)
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+    }
+}
+
+/// The C `kill`, named apart from `RedisTestServer.kill()`.
+private func sendSignal(_ pid: pid_t, _ signal: Int32) {
+    _ = kill(pid, signal)
+}

@@ -1,1 +1,0 @@
-// ShopHTTPTests: tests land with their module.

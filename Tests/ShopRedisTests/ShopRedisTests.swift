@@ -1,1 +1,0 @@
-// ShopRedisTests: tests land with their module.

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make test: install what the tests need, build once (failing on a warning from our own sources), validate
+# docker-compose.yml, then run every suite; suites start their own Redis/PostgreSQL/services on free ports.
+set -euo pipefail
+source "$(dirname "$0")/lib/stack.sh"
+cd "$ROOT"
+
+ensure_command redis-server redis-server
+ensure_command docker-compose docker-compose
+
+say "== validating docker-compose.yml"
+docker-compose -f "$ROOT/docker-compose.yml" config -q
+
+say "== building (debug, with tests)"
+mkdir -p "$RUN_DIR"
+build_log="$RUN_DIR/test-build.log"
+set +e
+swift build --build-tests 2>&1 | tee "$build_log"
+status="${PIPESTATUS[0]}"
+set -e
+((status == 0)) || die "the build failed (log: .run/test-build.log)"
+# Warnings from dependencies are theirs; one from our sources fails the run.
+if grep -E "^$ROOT/(Shared|Services|Client|Tests)/[^:]+:[0-9]+:[0-9]+: warning:" "$build_log" | sort -u | grep .; then
+  die "the build printed warnings from our sources (above)"
+fi
+
+ORDERSHOP_BIN_DIR="$(swift build --show-bin-path)"
+export ORDERSHOP_BIN_DIR
+say "== testing (binaries in $ORDERSHOP_BIN_DIR)"
+swift test --skip-build "$@"
