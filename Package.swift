@@ -62,7 +62,7 @@ let package = Package(
                 path: "Shared/ShopHTTP", swiftSettings: swiftSettings),
         .target(name: "ShopDomain", dependencies: [],
                 path: "Shared/ShopDomain", swiftSettings: swiftSettings),
-        .target(name: "ShopEventStore", dependencies: ["ShopRedis", "ShopDomain", "CZlib", nioCore, logging, lifecycle],
+        .target(name: "ShopEventStore", dependencies: ["ShopRedis", "ShopDomain", "CZlib", nioCore, logging, lifecycle, metrics],
                 path: "Shared/ShopEventStore", swiftSettings: swiftSettings),
         .target(name: "ShopPostgres", dependencies: ["CLibPQ", nioCore, nioPosix, logging],
                 path: "Shared/ShopPostgres", swiftSettings: swiftSettings),

@@ -1,0 +1,34 @@
+/// How a consumer group member reads, retries, claims and gives up.
+public struct ConsumerConfiguration: Sendable, Equatable {
+    /// Entries idle this long in another consumer's pending list are claimed (`CONSUMER_CLAIM_IDLE_MS`).
+    public var claimIdle: Duration
+    /// After this many failed deliveries an entry moves to `deadletter:{topic}` (`CONSUMER_MAX_DELIVERIES`).
+    public var maxDeliveries: Int
+    /// Entries read per call.
+    public var batchSize: Int
+    /// How long one blocking read waits for new entries; also bounds how long a graceful stop takes.
+    public var block: Duration
+    /// Pause before a failed entry is retried.
+    public var retryDelay: Duration
+    /// The largest entity a gzip entry may inflate to.
+    public var maxEntitySize: Int
+
+    /// The defaults suit a service; tests shorten the durations.
+    public init(claimIdle: Duration = .seconds(30), maxDeliveries: Int = 5, batchSize: Int = 100,
+                block: Duration = .seconds(2), retryDelay: Duration = .milliseconds(500), maxEntitySize: Int = 16 << 20) {
+        self.claimIdle = claimIdle
+        self.maxDeliveries = max(1, maxDeliveries)
+        self.batchSize = max(1, batchSize)
+        self.block = block
+        self.retryDelay = retryDelay
+        self.maxEntitySize = maxEntitySize
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, at least `minimum`.
+    func milliseconds(atLeast minimum: Int64 = 0) -> Int64 {
+        let (seconds, attoseconds) = components
+        return max(minimum, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import ServiceLifecycle
+import ShopRedis
+import Synchronization
+
+/// A member of a consumer group following event streams: a `Service` whose `run()` lives until shutdown.
+///
+/// It creates its groups (from `0`) if missing, re-reads its own pending entries first, then new ones with
+/// BLOCK on a dedicated connection, acknowledges only after the handler succeeded, claims entries other
+/// consumers left idle (XAUTOCLAIM) and moves an entry that failed `maxDeliveries` times to
+/// `deadletter:{topic}`. Handlers must be idempotent: use `event.eventID` with `Idempotency`.
+public final class EventConsumer: Service, Sendable {
+    /// The group, named after the service.
+    public let group: String
+    /// This member, named by host and pid.
+    public let consumer: String
+    /// The streams followed.
+    public let streams: [EventStreamID]
+    let configuration: ConsumerConfiguration
+    let redis: RedisClient
+    let logger: Logger
+    let handler: @Sendable (StoredEvent) async throws -> Void
+    private let stopRequested = Atomic<Bool>(false)
+    private let lagGauges: [EventStreamID: Gauge]
+    private let deadLettered: Counter
+
+    /// A consumer of `streams` in `group`; `handler` runs once per delivery, in stream order per stream.
+    public init(redis: RedisClient, group: String, consumer: String = EventConsumer.defaultName(),
+                streams: [EventStreamID], configuration: ConsumerConfiguration = ConsumerConfiguration(),
+                logger: Logger, handler: @escaping @Sendable (StoredEvent) async throws -> Void) {
+        self.redis = redis
+        self.group = group
+        self.consumer = consumer
+        self.streams = streams
+        self.configuration = configuration
+        self.handler = handler
+        var logger = logger
+        logger[metadataKey: "consumer.group"] = "\(group)"
+        logger[metadataKey: "consumer.name"] = "\(consumer)"
+        self.logger = logger
+        self.lagGauges = Dictionary(uniqueKeysWithValues: streams.map {
+            ($0, Gauge(label: "consumer_lag", dimensions: [("group", group), ("stream", $0.key)]))
+        })
+        self.deadLettered = Counter(label: "events_dead_lettered_total", dimensions: [("group", group)])
+    }
+
+    /// `host-pid`: unique per process, stable for its life, so a restarted process is a new consumer.
+    public static func defaultName() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    /// Consumes until graceful shutdown (finishing the entry at hand) or cancellation; reconnects after
+    /// Redis failures with backoff.
+    public func run() async throws {
+        guard !streams.isEmpty else { return }
+        await withGracefulShutdownHandler {
+            var backoff = Duration.milliseconds(100)
+            while !self.shouldStop {
+                do {
+                    try await self.redis.withDedicatedConnection { connection in
+                        try await self.consume(on: connection)
+                    }
+                } catch {
+                    if self.shouldStop || error is CancellationError { return }
+                    self.logger.warning("consumer lost Redis; retrying", metadata: ["error": "\(error)"])
+                    do { try await Task.sleep(for: backoff) } catch { return }
+                    backoff = min(backoff * 2, .seconds(2))
+                    continue
+                }
+            }
+        } onGracefulShutdown: {
+            self.stopRequested.store(true, ordering: .relaxed)
+        }
+    }
+
+    var shouldStop: Bool { stopRequested.load(ordering: .relaxed) || Task.isCancelled }
+
+    private func consume(on connection: some RedisCommandExecutor) async throws {
+        for stream in streams {
+            _ = try? await connection.send("XGROUP", "CREATE", RESPArgument(stream.key), RESPArgument(group), "0", "MKSTREAM")
+        }
+        let clock = ContinuousClock()
+        var nextClaim = clock.now
+        var pendingDue = true          // our own pending entries come first (a restart after a crash)
+        var retryAt = clock.now
+        while !shouldStop {
+            if clock.now >= nextClaim {
+                try await claimIdleEntries(on: connection)
+                try await recordLag(on: connection)
+                nextClaim = clock.now + configuration.claimIdle / 2
+            }
+            if pendingDue, clock.now >= retryAt {
+                let pass = try await readAndHandle(on: connection, from: "0", block: nil)
+                pendingDue = pass.failed || pass.read == configuration.batchSize
+                if pass.failed { retryAt = clock.now + configuration.retryDelay }
+            }
+            guard !shouldStop else { return }
+            let wait = pendingDue ? min(configuration.block, configuration.retryDelay) : configuration.block
+            let pass = try await readAndHandle(on: connection, from: ">", block: wait)
+            if pass.failed {
+                pendingDue = true
+                retryAt = clock.now + configuration.retryDelay
+            }
+        }
+    }
+
+    /// Reads one batch (`0`: our pending entries; `>`: new ones) and handles it; reports whether any failed.
+    private func readAndHandle(on connection: some RedisCommandExecutor, from position: String,
+                               block: Duration?) async throws -> (read: Int, failed: Bool) {
+        var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(group), RESPArgument(consumer),
+                                       "COUNT", RESPArgument(configuration.batchSize)]
+        if let block { command += ["BLOCK", RESPArgument(Int(block.milliseconds(atLeast: 1)))] }
+        command.append("STREAMS")
+        command += streams.map { RESPArgument($0.key) }
+        command += streams.map { _ in RESPArgument(position) }
+        let reply: RESPValue
+        if let block {
+            reply = try await connection.sendBlocking(command, blockFor: .milliseconds(block.milliseconds(atLeast: 1)))
+        } else {
+            reply = try await connection.send(command)
+        }
+        var read = 0
+        var failed = false
+        for (key, entries) in Self.streamEntries(reply) {
+            guard let stream = streams.first(where: { $0.key == key }) else { continue }
+            for entry in entries {
+                guard !shouldStop else { return (read, failed) }
+                read += 1
+                if try await !handle(entry, of: stream, on: connection) { failed = true }
+            }
+        }
+        return (read, failed)
+    }
+
+    /// Claims entries idle longer than `claimIdle` from any consumer of the group, and handles them.
+    private func claimIdleEntries(on connection: some RedisCommandExecutor) async throws {
+        for stream in streams {
+            var cursor = "0-0"
+            repeat {
+                let reply = try await connection.send("XAUTOCLAIM", RESPArgument(stream.key), RESPArgument(group), RESPArgument(consumer),
+                                                      RESPArgument(Int(configuration.claimIdle.milliseconds())), RESPArgument(cursor),
+                                                      "COUNT", RESPArgument(configuration.batchSize))
+                guard let parts = reply.array, parts.count >= 2, let next = parts[0].string else { break }
+                for entry in Self.entries(parts[1]) {
+                    guard !shouldStop else { return }
+                    logger.info("claimed an idle entry", metadata: ["stream": "\(stream.key)", "entry.id": "\(entry.id)"])
+                    _ = try await handle(entry, of: stream, on: connection)
+                }
+                cursor = next
+            } while cursor != "0-0" && !shouldStop
+        }
+    }
+
+    /// Runs the handler and acknowledges; on failure, dead-letters once the delivery count reaches the limit.
+    /// Returns false when the entry stays pending for a retry.
+    private func handle(_ entry: (id: String, fields: [RESPValue]?), of stream: EventStreamID,
+                        on connection: some RedisCommandExecutor) async throws -> Bool {
+        guard let fields = entry.fields else {
+            // Deleted from the stream (trimmed) while pending: nothing left to handle.
+            _ = try await connection.send("XACK", RESPArgument(stream.key), RESPArgument(group), RESPArgument(entry.id))
+            return true
+        }
+        let event: StoredEvent
+        do {
+            event = try StoredEvent(topic: stream.topic, action: stream.action, entryID: entry.id, fields: fields,
+                                    maxEntitySize: configuration.maxEntitySize)
+        } catch {
+            try await deadLetter(entry.id, fields: fields, of: stream, error: "\(error)", deliveries: 1, on: connection)
+            return true
+        }
+        do {
+            try await handler(event)
+        } catch {
+            if error is CancellationError || Task.isCancelled { throw error }
+            let deliveries = try await deliveryCount(of: entry.id, in: stream, on: connection)
+            if deliveries >= configuration.maxDeliveries {
+                try await deadLetter(entry.id, fields: fields, of: stream, error: "\(error)", deliveries: deliveries, on: connection)
+                return true
+            }
+            logger.warning("handler failed; will retry", metadata: [
+                "stream": "\(stream.key)", "entry.id": "\(entry.id)", "event.id": "\(event.eventID)",
+                "event.deliveries": "\(deliveries)", "error": "\(error)",
+            ])
+            return false
+        }
+        _ = try await connection.send("XACK", RESPArgument(stream.key), RESPArgument(group), RESPArgument(entry.id))
+        return true
+    }
+
+    private func deliveryCount(of id: String, in stream: EventStreamID, on connection: some RedisCommandExecutor) async throws -> Int {
+        let reply = try await connection.send("XPENDING", RESPArgument(stream.key), RESPArgument(group), RESPArgument(id), RESPArgument(id), "1")
+        return reply.array?.first?.array?.dropFirst(3).first?.int ?? 1
+    }
+
+    private func deadLetter(_ id: String, fields: [RESPValue], of stream: EventStreamID, error: String, deliveries: Int,
+                            on connection: some RedisCommandExecutor) async throws {
+        let deadLetterKey = TopicKeys(stream.topic).deadLetter
+        var arguments: [RESPArgument] = [RESPArgument(group), RESPArgument(id),
+                                         "stream", RESPArgument(stream.key), "entry_id", RESPArgument(id),
+                                         "group", RESPArgument(group), "consumer", RESPArgument(consumer),
+                                         "error", RESPArgument(error), "deliveries", RESPArgument(deliveries)]
+        arguments += fields.map { value in value.bytes.map { RESPArgument($0) } ?? RESPArgument(value.string ?? "") }
+        _ = try await connection.evalSHA(Self.deadLetterScript, keys: [RESPArgument(deadLetterKey), RESPArgument(stream.key)],
+                                         arguments: arguments)
+        deadLettered.increment()
+        logger.error("entry moved to the dead letter stream", metadata: [
+            "stream": "\(stream.key)", "entry.id": "\(id)", "event.deliveries": "\(deliveries)", "error": "\(error)",
+        ])
+    }
+
+    /// Records the group's lag per stream (entries not yet delivered to it).
+    private func recordLag(on connection: some RedisCommandExecutor) async throws {
+        for stream in streams {
+            guard let groups = try? await connection.send("XINFO", "GROUPS", RESPArgument(stream.key)).array else { continue }
+            for info in groups {
+                let fields = EventStore.dictionary(info)
+                if fields["name"]?.string == group, let lag = fields["lag"]?.int {
+                    lagGauges[stream]?.record(lag)
+                }
+            }
+        }
+    }
+
+    /// Copies the entry to the dead-letter stream and acknowledges it, atomically (same slot).
+    static let deadLetterScript = RedisScript(#"""
+    redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+    return redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])
+    """#)
+
+    /// The (stream, entries) pairs of an XREADGROUP reply, RESP2 (array of pairs) or RESP3 (map).
+    static func streamEntries(_ reply: RESPValue) -> [(String, [(id: String, fields: [RESPValue]?)])] {
+        switch reply {
+        case .map(let map):
+            return map.compactMap { key, value in key.string.map { ($0, entries(value)) } }
+        case .array(let streams):
+            return streams.compactMap { stream in
+                guard let pair = stream.array, pair.count == 2, let key = pair[0].string else { return nil }
+                return (key, entries(pair[1]))
+            }
+        default:
+            return []
+        }
+    }
+
+    /// The entries of a stream reply; an entry deleted while pending has nil fields.
+    static func entries(_ value: RESPValue) -> [(id: String, fields: [RESPValue]?)] {
+        (value.array ?? []).compactMap { entry in
+            guard let parts = entry.array, let id = parts.first?.string else { return nil }
+            return (id, parts.count > 1 ? parts[1].array : nil)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// An event to append: what happened to which aggregate, and the entity JSON after the change.
+public struct NewEvent: Sendable, Equatable {
+    /// What happened.
+    public var action: EventAction
+    /// The entity's id.
+    public var aggregateID: String
+    /// The entity as JSON (one object); empty for a delete, whose payload the store takes from the projection.
+    public var entity: [UInt8]
+    /// The version the aggregate must have now (0 for a create); nil appends whatever the version is.
+    public var expectedVersion: Int?
+    /// Ties the event to the request or decision that caused it.
+    public var correlationID: String
+    /// A fresh UUID, the consumers' idempotency key.
+    public var eventID: String
+
+    /// An event with a fresh event id.
+    public init(action: EventAction, aggregateID: String, entity: [UInt8], expectedVersion: Int? = nil,
+                correlationID: String = "", eventID: String = EventStore.makeEventID()) {
+        self.action = action
+        self.aggregateID = aggregateID
+        self.entity = entity
+        self.expectedVersion = expectedVersion
+        self.correlationID = correlationID
+        self.eventID = eventID
+    }
+}

@@ -1,0 +1,58 @@
+/// The store's monitoring data: every stream with its groups and consumers (what `GET /status` shows).
+public struct StoreStatus: Sendable, Equatable, Codable {
+    /// The topics' event streams and dead-letter streams that exist.
+    public var streams: [StreamStatus]
+    /// Dead-lettered entries per topic.
+    public var deadLetters: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case streams
+        case deadLetters = "dead_letters"
+    }
+}
+
+/// One stream: size, range, memory, and the consumer groups that follow it.
+public struct StreamStatus: Sendable, Equatable, Codable {
+    public var name: String
+    public var length: Int
+    public var firstEntryID: String?
+    public var lastEntryID: String?
+    public var memoryBytes: Int?
+    public var groups: [GroupStatus]
+
+    enum CodingKeys: String, CodingKey {
+        case name, length, groups
+        case firstEntryID = "first_entry_id"
+        case lastEntryID = "last_entry_id"
+        case memoryBytes = "memory_bytes"
+    }
+}
+
+/// One consumer group on a stream.
+public struct GroupStatus: Sendable, Equatable, Codable {
+    public var name: String
+    /// Entries not yet delivered to the group (nil when Redis cannot tell, e.g. after deletions).
+    public var lag: Int?
+    /// Entries delivered but not acknowledged.
+    public var pending: Int
+    public var lastDeliveredID: String
+    public var consumers: [ConsumerStatus]
+
+    enum CodingKeys: String, CodingKey {
+        case name, lag, pending, consumers
+        case lastDeliveredID = "last_delivered_id"
+    }
+}
+
+/// One consumer of a group.
+public struct ConsumerStatus: Sendable, Equatable, Codable {
+    public var name: String
+    public var pending: Int
+    /// Milliseconds since the consumer last read.
+    public var idleMilliseconds: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, pending
+        case idleMilliseconds = "idle_ms"
+    }
+}

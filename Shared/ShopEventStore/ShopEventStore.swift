@@ -1,1 +1,0 @@
-// ShopEventStore: placeholder until its issue lands.

@@ -1,0 +1,125 @@
+import ShopDomain
+import ShopRedis
+
+extension EventStore {
+    /// Appends events of one topic atomically (one EVALSHA), updating the projection; returns what was committed.
+    ///
+    /// All or nothing: a version conflict, a duplicate unique value, a create of a live id or a change of an
+    /// unknown one fails the whole batch and writes nothing. When it returns, every query sees the change.
+    public func append(_ events: [NewEvent], topic: Topic) async throws -> [StoredEvent] {
+        guard !events.isEmpty else { return [] }
+        let schema = TopicSchema.of(topic)
+        let keys = TopicKeys(topic)
+        var arguments = Self.scriptPrefix(base: keys.tag, schema: schema)
+        arguments.append(RESPArgument(events.count))
+        for event in events {
+            try appendArguments(of: event, schema: schema, to: &arguments)
+        }
+        let reply = try await run(StoreScripts.append, keys: Self.scriptKeys(keys), arguments: arguments)
+        guard let rows = reply.array, rows.count == events.count else {
+            throw EventStoreError(.unexpectedReply, "append: unexpected reply \(reply)")
+        }
+        var stored: [StoredEvent] = []
+        stored.reserveCapacity(events.count)
+        for (event, row) in zip(events, rows) {
+            guard let fields = row.array, fields.count == 3, let entryText = fields[0].string,
+                  let entryID = EntryID(entryText), let version = fields[1].int else {
+                throw EventStoreError(.unexpectedReply, "append: unexpected row \(row)")
+            }
+            let built = fields[2].bytes.map { Array($0.readableBytesView) } ?? []
+            stored.append(StoredEvent(eventID: event.eventID, topic: topic, action: event.action, entryID: entryID,
+                                      aggregateID: event.aggregateID, version: version,
+                                      occurredAt: Int64(entryID.milliseconds), correlationID: event.correlationID,
+                                      entity: built.isEmpty ? event.entity : built))
+            metrics.appended(topic: topic, action: event.action)
+        }
+        return stored
+    }
+
+    private func appendArguments(of event: NewEvent, schema: TopicSchema, to arguments: inout [RESPArgument]) throws {
+        guard !event.aggregateID.isEmpty, !event.eventID.isEmpty else {
+            throw EventStoreError(.invalidInput, "an event needs an aggregate id and an event id")
+        }
+        if let expected = event.expectedVersion, expected < 0 {
+            throw EventStoreError(.invalidInput, "expected version \(expected) is negative")
+        }
+        var record: ProjectionRecord?
+        if event.action != .deleted || !event.entity.isEmpty {
+            let parsed: ProjectionRecord
+            do {
+                parsed = try ProjectionRecord(entityJSON: event.entity[...], schema: schema)
+            } catch {
+                throw EventStoreError(.invalidInput, "event for \(event.aggregateID): \(error.message)")
+            }
+            let id = parsed.fields.first { $0.name == "id" }.flatMap { RawJSON.string($0.value[...]) }
+            guard id == event.aggregateID else {
+                throw EventStoreError(.invalidInput, "the entity's id does not match the aggregate id \(event.aggregateID)")
+            }
+            record = parsed
+        }
+        let (encoding, payload) = encodePayload(event.entity)
+        arguments += [
+            RESPArgument(event.action.rawValue), RESPArgument(event.aggregateID),
+            RESPArgument(event.expectedVersion.map(String.init) ?? ""), RESPArgument(event.eventID),
+            RESPArgument(event.correlationID), RESPArgument(encoding), RESPArgument(bytes: payload),
+        ]
+        // A delete writes no fields: the script clears the projection whatever it held.
+        let projected = event.action == .deleted ? nil : record
+        arguments.append(RESPArgument(projected?.uniqueValue ?? ""))
+        arguments.append(RESPArgument(projected?.fields.count ?? 0))
+        for field in projected?.fields ?? [] {
+            arguments.append(RESPArgument(field.name))
+            arguments.append(RESPArgument(bytes: field.value))
+        }
+        for index in schema.listFields.indices {
+            let items = projected?.lists[index].items ?? []
+            arguments.append(RESPArgument(items.count))
+            arguments += items.map { RESPArgument(bytes: $0) }
+        }
+    }
+
+    /// The stored form of an entity: gzip when longer than the threshold and compression pays.
+    func encodePayload(_ entity: [UInt8]) -> (encoding: String, payload: [UInt8]) {
+        guard entity.count > compressionThreshold else { return ("json", entity) }
+        let compressed = Gzip.compress(entity)
+        return compressed.count < entity.count ? ("gzip", compressed) : ("json", entity)
+    }
+
+    /// Creates entities with fresh ids in one atomic append; returns them with their ids.
+    public func create<E: Entity>(_ entities: [E], correlationID: String = "") async throws -> [E] {
+        var created = entities
+        var events: [NewEvent] = []
+        for index in created.indices {
+            created[index].id = Self.makeEventID()
+            events.append(NewEvent(action: .created, aggregateID: created[index].id,
+                                   entity: try Self.encode(created[index]), expectedVersion: 0, correlationID: correlationID))
+        }
+        _ = try await append(events, topic: E.topic)
+        return created
+    }
+
+    /// Replaces a live entity (404 when unknown; 409 when `expectedVersion` is given and stale).
+    @discardableResult
+    public func update<E: Entity>(_ entity: E, expectedVersion: Int? = nil, correlationID: String = "") async throws -> StoredEvent {
+        let event = NewEvent(action: .updated, aggregateID: entity.id, entity: try Self.encode(entity),
+                             expectedVersion: expectedVersion, correlationID: correlationID)
+        return try await append([event], topic: E.topic)[0]
+    }
+
+    /// Deletes a live entity; the event carries the entity as it was.
+    @discardableResult
+    public func delete<E: Entity>(_ type: E.Type, id: String, expectedVersion: Int? = nil,
+                                  correlationID: String = "") async throws -> StoredEvent {
+        let event = NewEvent(action: .deleted, aggregateID: id, entity: [], expectedVersion: expectedVersion,
+                             correlationID: correlationID)
+        return try await append([event], topic: E.topic)[0]
+    }
+
+    static func encode<E: Entity>(_ entity: E) throws -> [UInt8] {
+        do {
+            return Array(try jsonEncoder.encode(entity))
+        } catch {
+            throw EventStoreError(.invalidInput, "\(E.self) cannot be encoded as JSON: \(error)")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import ShopDomain
+import ShopRedis
+
+extension EventStore {
+    /// One entity from the projection, or nil when no live entity has this id.
+    public func find<E: Entity>(_ type: E.Type, id: String) async throws -> E? {
+        let json = try await readJSON(E.topic, ids: [id])
+        return try decodeProjection([E?].self, from: json).first ?? nil
+    }
+
+    /// Several entities by id, in the order asked (nil for unknown ids); one round trip.
+    public func find<E: Entity>(_ type: E.Type, ids: [String]) async throws -> [E?] {
+        guard !ids.isEmpty else { return [] }
+        return try decodeProjection([E?].self, from: try await readJSON(E.topic, ids: ids))
+    }
+
+    /// Every live entity of a type, in creation order; one round trip whatever the count.
+    public func findAll<E: Entity>(_ type: E.Type) async throws -> [E] {
+        try decodeProjection([E].self, from: try await findAllJSON(E.topic))
+    }
+
+    /// Every live entity of a topic as one ready JSON array (creation order), built by Redis in one round trip:
+    /// the gateway's fast path, no decoding or re-encoding.
+    public func findAllJSON(_ topic: Topic) async throws -> [UInt8] {
+        try await read(topic, selection: [RESPArgument("all")])
+    }
+
+    /// Entities by id as one JSON array (`null` for unknown ids), one round trip.
+    public func readJSON(_ topic: Topic, ids: [String]) async throws -> [UInt8] {
+        try await read(topic, selection: [RESPArgument("ids")] + ids.map { RESPArgument($0) })
+    }
+
+    /// Whether each id names a live entity of the topic; one command.
+    public func exists(_ topic: Topic, ids: [String]) async throws -> [Bool] {
+        guard !ids.isEmpty else { return [] }
+        let reply = try await redis.send([RESPArgument("ZMSCORE"), RESPArgument(TopicKeys(topic).ids)] + ids.map { RESPArgument($0) })
+        guard let scores = reply.array, scores.count == ids.count else {
+            throw EventStoreError(.unexpectedReply, "ZMSCORE: unexpected reply \(reply)")
+        }
+        return scores.map { !$0.isNull }
+    }
+
+    /// The aggregate's current version, or nil when it is not live.
+    public func version(_ topic: Topic, id: String) async throws -> Int? {
+        let reply = try await redis.send("HGET", RESPArgument(TopicKeys(topic).versions), RESPArgument(id))
+        return reply.int
+    }
+
+    private func read(_ topic: Topic, selection: [RESPArgument]) async throws -> [UInt8] {
+        let keys = TopicKeys(topic)
+        let arguments = Self.scriptPrefix(base: keys.tag, schema: TopicSchema.of(topic)) + selection
+        let reply = try await run(StoreScripts.read, keys: Self.scriptKeys(keys), arguments: arguments)
+        guard let bytes = reply.bytes else {
+            throw EventStoreError(.unexpectedReply, "read: unexpected reply \(reply)")
+        }
+        return Array(bytes.readableBytesView)
+    }
+
+    private func decodeProjection<T: Decodable>(_ type: T.Type, from json: [UInt8]) throws -> T {
+        do {
+            return try Self.jsonDecoder.decode(T.self, from: Data(json))
+        } catch {
+            throw EventStoreError(.corruptEvent, "the projection does not decode as \(T.self): \(error)")
+        }
+    }
+}

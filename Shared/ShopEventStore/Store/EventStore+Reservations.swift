@@ -1,0 +1,98 @@
+import ShopDomain
+import ShopRedis
+
+extension EventStore {
+    /// Reserves the stock of every product of an order (repeats count) or none: `outOfStock` names the product.
+    /// Retrying the same reservation changes nothing; a different one for the same order is `alreadyReserved`.
+    @discardableResult
+    public func reserveStock(orderID: String, productIDs: [String]) async throws -> [StoredEvent] {
+        guard !productIDs.isEmpty else { throw EventStoreError(.invalidInput, "a reservation needs at least one product") }
+        return try await runReservation(orderID: orderID, mode: "reserve", productIDs: productIDs)
+    }
+
+    /// Gives an order's reserved stock back; nothing happens when it holds none.
+    @discardableResult
+    public func releaseStock(orderID: String) async throws -> [StoredEvent] {
+        try await runReservation(orderID: orderID, mode: "release", productIDs: [])
+    }
+
+    /// Replaces an order's reservation by one for `productIDs` in one step: when the new one does not fit,
+    /// the old one stays and `outOfStock` names the product.
+    @discardableResult
+    public func swapReservation(orderID: String, productIDs: [String]) async throws -> [StoredEvent] {
+        guard !productIDs.isEmpty else { throw EventStoreError(.invalidInput, "a reservation needs at least one product") }
+        return try await runReservation(orderID: orderID, mode: "swap", productIDs: productIDs)
+    }
+
+    /// The stock an order holds: product id → count (empty when none).
+    public func reservation(orderID: String) async throws -> [String: Int] {
+        let reply = try await redis.send("HGETALL", RESPArgument(TopicKeys(.inventory).reservation(orderID)))
+        var held: [String: Int] = [:]
+        for pair in reply.pairs ?? [] {
+            if let product = pair.key.string, let count = pair.value.int { held[product] = count }
+        }
+        return held
+    }
+
+    /// Releases reservations older than `olderThan` whose order does not exist (a crash between reserving and
+    /// writing the order); returns how many it released.
+    public func reconcileReservations(olderThan age: Duration,
+                                      orderExists: (String) async throws -> Bool) async throws -> Int {
+        let keys = TopicKeys(.inventory)
+        let time = try await redis.send("TIME")
+        guard let parts = time.array, parts.count == 2, let seconds = parts[0].int, let micros = parts[1].int else {
+            throw EventStoreError(.unexpectedReply, "TIME: unexpected reply \(time)")
+        }
+        let ageMS = age.components.seconds * 1000 + age.components.attoseconds / 1_000_000_000_000_000
+        let cutoff = Int64(seconds) * 1000 + Int64(micros / 1000) - ageMS
+        let reply = try await redis.send("ZRANGE", RESPArgument(keys.reservations), "-inf", RESPArgument(String(cutoff)), "BYSCORE")
+        var released = 0
+        for orderID in (reply.array ?? []).compactMap(\.string) {
+            guard try await !orderExists(orderID) else { continue }
+            try await releaseStock(orderID: orderID)
+            released += 1
+            logger.info("released a reservation without an order", metadata: ["order.id": "\(orderID)"])
+        }
+        return released
+    }
+
+    private func runReservation(orderID: String, mode: String, productIDs: [String]) async throws -> [StoredEvent] {
+        guard !orderID.isEmpty, !productIDs.contains(where: \.isEmpty) else {
+            throw EventStoreError(.invalidInput, "a reservation needs an order id and non-empty product ids")
+        }
+        let keys = TopicKeys(.inventory)
+        let scriptKeys = Self.scriptKeys(keys) + [RESPArgument(keys.reservations), RESPArgument(keys.reservation(orderID))]
+        var eventIDs = (0..<Set(productIDs).count + 1).map { _ in Self.makeEventID() }
+        while true {
+            var arguments = Self.scriptPrefix(base: keys.tag, schema: TopicSchema.of(.inventory))
+            arguments += [RESPArgument(orderID), RESPArgument(mode), RESPArgument(productIDs.count)]
+            arguments += productIDs.map { RESPArgument($0) }
+            arguments.append(RESPArgument(eventIDs.count))
+            arguments += eventIDs.map { RESPArgument($0) }
+            let reply: RESPValue
+            do {
+                reply = try await run(ReservationScripts.reserve, keys: scriptKeys, arguments: arguments)
+            } catch let error as RedisServerError where error.prefix == "NEEDIDS" {
+                // The order held more products than we guessed (release, swap): retry with enough event ids.
+                let needed = Int(error.message) ?? eventIDs.count * 2
+                eventIDs = (0..<max(needed, eventIDs.count + 1)).map { _ in Self.makeEventID() }
+                continue
+            }
+            return try reservationEvents(reply, eventIDs: eventIDs, orderID: orderID)
+        }
+    }
+
+    private func reservationEvents(_ reply: RESPValue, eventIDs: [String], orderID: String) throws -> [StoredEvent] {
+        guard let rows = reply.array else { throw EventStoreError(.unexpectedReply, "reservation: unexpected reply \(reply)") }
+        return try rows.enumerated().map { index, row in
+            guard let fields = row.array, fields.count == 4, let entry = fields[0].string.flatMap(EntryID.init),
+                  let aggregateID = fields[1].string, let version = fields[2].int, let payload = fields[3].bytes else {
+                throw EventStoreError(.unexpectedReply, "reservation: unexpected row \(row)")
+            }
+            metrics.appended(topic: .inventory, action: .updated)
+            return StoredEvent(eventID: eventIDs[index], topic: .inventory, action: .updated, entryID: entry,
+                               aggregateID: aggregateID, version: version, occurredAt: Int64(entry.milliseconds),
+                               correlationID: orderID, entity: Array(payload.readableBytesView))
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// ShopEventStoreTests: tests land with their module.
