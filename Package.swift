@@ -76,7 +76,7 @@ let package = Package(
                           path: "Services/\($0.target)", swiftSettings: swiftSettings)
     }
     + [
-        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", argumentParser, logging, nioCore, nioPosix, lifecycle],
+        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopService", argumentParser, logging, nioCore, nioPosix, lifecycle],
                           path: "Client", swiftSettings: swiftSettings),
 
         // Tests.
@@ -91,9 +91,9 @@ let package = Package(
                     path: "Tests/ShopEventStoreTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopPostgresTests", dependencies: ["ShopPostgres", "ShopTestSupport"],
                     path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport"],
+        .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport", logging],
                     path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP"],
+        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", logging, nioPosix],
                     path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ]
 )

@@ -1,17 +1,22 @@
+// ordershop-client: the command-line client of OrderShop. Each subcommand lives in its own file.
 import ArgumentParser
 
-/// `ordershop-client`: the integration scenario and the load generator (subcommands land with their issues).
-struct OrderShopClient: AsyncParsableCommand {
+/// The root command; `ordershop-client --help` lists the subcommands.
+struct OrderShopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordershop-client",
-        abstract: "OrderShop's command-line client.",
-        subcommands: [HelloServer.self]
-    )
+        abstract: "The OrderShop client: readiness, benchmarks and (later) the integration scenario.",
+        subcommands: [
+            Ready.self,        // ready: wait until the nine services answer /ready (runtime)
+            HelloServer.self,  // hello-server: the ShopHTTP side of make bench-http (http)
+            // BenchRedis.self,   // bench-redis: make bench-redis (redis, arrives by merge)
+            // BenchEvents.self,  // bench-events: make bench-events (eventstore, arrives by merge)
+        ])
 }
 
-/// Runs the client's async entry point (top-level code would otherwise pick the synchronous `main()`).
-func runClient() async {
-    await OrderShopClient.main()
+/// The async entry point (top-level code would otherwise pick the synchronous `main()`).
+func runOrderShopCommand() async {
+    await OrderShopCommand.main()
 }
 
-await runClient()
+await runOrderShopCommand()

@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Logging
+import ShopHTTP
+import ShopRedis
+
+/// Everything a service reads from its environment, parsed and checked in this one place.
+public struct ServiceConfig: Sendable {
+    /// The executable's name, e.g. `order-service`; the logger's label.
+    public var name: String
+    /// Where the HTTP server listens (`HOST`, `PORT`) and its limits (`HTTP_*`).
+    public var http: HTTPServerConfiguration
+    /// `LOG_LEVEL`: trace, debug, info (default), notice, warning, error, critical.
+    public var logLevel: Logger.Level
+    /// `REDIS_URL`, default `redis://127.0.0.1:6379`.
+    public var redis: RedisConfiguration
+    /// `DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/ordershop`.
+    public var databaseURL: String
+    /// `<NAME>_URL` of every service (`CUSTOMER_SERVICE_URL`, …, `GATEWAY_API_URL`), default `http://127.0.0.1:500N`.
+    public var serviceURLs: [ServiceName: String]
+    /// `EVENT_COMPRESSION_THRESHOLD`: entity JSON larger than this many bytes is stored gzip-compressed (default 1024).
+    public var eventCompressionThreshold: Int
+    /// `CONSUMER_CLAIM_IDLE_MS`: a pending entry idle this long is claimed from its dead consumer (default 30 s).
+    public var consumerClaimIdle: Duration
+    /// `CONSUMER_MAX_DELIVERIES`: after this many deliveries an entry goes to the dead letters (default 5).
+    public var consumerMaxDeliveries: Int
+    /// `EVENT_RETENTION_SECONDS`: archived entries younger than this stay in Redis (default 3600).
+    public var eventRetention: Duration
+
+    /// The configuration of `name` from this process's environment; on a bad value prints why and exits with status 78.
+    public static func fromEnvironment(name: String, defaultPort: Int) -> ServiceConfig {
+        do {
+            return try parse(environment: ProcessInfo.processInfo.environment, name: name, defaultPort: defaultPort)
+        } catch {
+            FileHandle.standardError.write(Data("\(name): configuration error: \(error.message)\n".utf8))
+            exit(78)  // EX_CONFIG: a supervisor must not restart in a loop hoping it goes away
+        }
+    }
+
+    /// Parses a configuration out of `environment`: a pure function, so every rule is unit-tested.
+    public static func parse(
+        environment: [String: String], name: String, defaultPort: Int
+    ) throws(ServiceError) -> ServiceConfig {
+        let env = EnvironmentReader(environment: environment)
+        var http = HTTPServerConfiguration()
+        http.host = env.string("HOST", default: "127.0.0.1")
+        http.port = try env.integer("PORT", default: defaultPort, in: 0...65535)
+        http.maxBodySize = try env.integer("HTTP_MAX_BODY_BYTES", default: http.maxBodySize, in: 1...(1 << 30))
+        http.maxHeaderSize = try env.integer("HTTP_MAX_HEADER_BYTES", default: http.maxHeaderSize, in: 1024...(1 << 20))
+        http.maxConnections = try env.integer("HTTP_MAX_CONNECTIONS", default: http.maxConnections, in: 1...1_000_000)
+        http.headerReadTimeout = try env.milliseconds(
+            "HTTP_HEADER_TIMEOUT_MS", default: http.headerReadTimeout.milliseconds, in: 1...3_600_000)
+        http.idleTimeout = try env.milliseconds(
+            "HTTP_IDLE_TIMEOUT_MS", default: http.idleTimeout.milliseconds, in: 1...86_400_000)
+        http.shutdownGracePeriod = try env.milliseconds(
+            "HTTP_SHUTDOWN_GRACE_MS", default: http.shutdownGracePeriod.milliseconds, in: 0...600_000)
+
+        let redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379")
+        let redis: RedisConfiguration
+        do {
+            redis = try RedisConfiguration(url: redisURL)
+        } catch {
+            throw ServiceError(
+                .invalidConfiguration, variable: "REDIS_URL",
+                "REDIS_URL must be a redis://[user:password@]host:port/db URL, got \"\(redactingPassword(redisURL))\" (\(error))")
+        }
+
+        return ServiceConfig(
+            name: name,
+            http: http,
+            logLevel: try env.logLevel("LOG_LEVEL", default: .info),
+            redis: redis,
+            databaseURL: try env.postgresURL("DATABASE_URL", default: "postgres://postgres@127.0.0.1:5432/ordershop"),
+            serviceURLs: try serviceURLs(environment: environment),
+            eventCompressionThreshold: try env.integer("EVENT_COMPRESSION_THRESHOLD", default: 1024, in: 0...(1 << 30)),
+            consumerClaimIdle: try env.milliseconds("CONSUMER_CLAIM_IDLE_MS", default: 30_000, in: 1...86_400_000),
+            consumerMaxDeliveries: try env.integer("CONSUMER_MAX_DELIVERIES", default: 5, in: 1...1_000_000),
+            eventRetention: .seconds(try env.integer("EVENT_RETENTION_SECONDS", default: 3600, in: 0...(10 * 365 * 86_400)))
+        )
+    }
+
+    /// The `<NAME>_URL` of every service in `environment`, with the local defaults; the client reads them here too.
+    public static func serviceURLs(environment: [String: String]) throws(ServiceError) -> [ServiceName: String] {
+        let env = EnvironmentReader(environment: environment)
+        var urls: [ServiceName: String] = [:]
+        for service in ServiceName.allCases {
+            urls[service] = try env.httpURL(service.urlVariable, default: service.defaultURL)
+        }
+        return urls
+    }
+
+    /// The URL of `service` (an `http://host:port` base URL).
+    public func url(of service: ServiceName) -> String {
+        serviceURLs[service] ?? service.defaultURL
+    }
+
+    /// A URL with its password replaced by `***`, safe to print in an error or a log line.
+    static func redactingPassword(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://"), let at = url[schemeEnd.upperBound...].lastIndex(of: "@") else {
+            return url
+        }
+        let userInfo = url[schemeEnd.upperBound..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at...])
+    }
+}
+
+extension Duration {
+    /// The whole milliseconds of this duration, for defaults expressed in `*_MS` variables.
+    var milliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
+    }
+}

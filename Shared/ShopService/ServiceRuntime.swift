@@ -1,0 +1,164 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+import ShopHTTP
+import ShopRedis
+import Synchronization
+
+/// What every OrderShop executable shares: logging, metrics, the Redis client, the HTTP server with `/health`,
+/// `/ready` and `/metrics`, clients for the other services, and graceful shutdown on SIGTERM/SIGINT.
+///
+/// `main` and tests build it the same way: `ServiceRuntime(config:)`, `register(routes:)`, then `run()`
+/// (tests with `PORT=0`, reading the bound port from `localPort()`).
+public final class ServiceRuntime: Sendable {
+    public let config: ServiceConfig
+    /// The service's root logger (label = executable name); pass it to everything the service builds.
+    public let logger: Logger
+    /// The pooled Redis client; `run()` runs it as the first service of the group.
+    public let redis: RedisClient
+    public let eventLoopGroup: any EventLoopGroup
+
+    /// How long one readiness check may take before `/ready` answers 503.
+    public static let readinessTimeout: Duration = .seconds(2)
+
+    private struct State {
+        var router = Router()
+        var checks: [ReadinessCheck] = []
+        var services: [any Service] = []
+        var clients: [ServiceName: HTTPClient] = [:]
+        var server: HTTPServer?
+        var serverWaiters: [CheckedContinuation<HTTPServer, Never>] = []
+        var started = false
+    }
+
+    private let state = Mutex(State())
+    private let registry: PrometheusCollectorRegistry
+    private let requestMetrics = RequestMetrics()
+
+    /// Bootstraps logging and metrics (once per process), creates the Redis client and the built-in routes.
+    public init(config: ServiceConfig, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.config = config
+        self.eventLoopGroup = eventLoopGroup
+        self.registry = RuntimeBootstrap.bootstrap(logLevel: config.logLevel)
+        var logger = Logger(label: config.name)
+        logger.logLevel = config.logLevel
+        self.logger = logger
+        let redis = RedisClient(configuration: config.redis, eventLoopGroup: eventLoopGroup, logger: logger)
+        self.redis = redis
+        addReadinessCheck(name: "redis") { try await redis.ping() }
+        register(routes: builtInRoutes)
+    }
+
+    /// Adds the service's routes to the HTTP server; call before `run()`.
+    public func register(routes: (inout Router) throws -> Void) rethrows {
+        try state.withLock { state in try routes(&state.router) }
+    }
+
+    /// Adds a check that `/ready` runs (Redis is checked by default); call before `run()`.
+    public func addReadinessCheck(name: String, _ check: @escaping @Sendable () async throws -> Void) {
+        state.withLock { $0.checks.append(ReadinessCheck(name: name, check)) }
+    }
+
+    /// Adds a long-lived component (a consumer, an archiver) that runs between Redis and the HTTP server:
+    /// started after the Redis client, stopped after the server stopped taking requests.
+    public func addService(_ service: any Service) {
+        state.withLock { $0.services.append(service) }
+    }
+
+    /// The keep-alive client for calls to `service`, one per upstream, shut down when `run()` returns.
+    public func client(for service: ServiceName) throws -> HTTPClient {
+        try state.withLock { state in
+            if let client = state.clients[service] { return client }
+            var logger = self.logger
+            logger[metadataKey: "upstream"] = "\(service.executable)"
+            let client = try HTTPClient(
+                baseURL: config.url(of: service), configuration: HTTPClientConfiguration(),
+                eventLoopGroup: eventLoopGroup, logger: logger)
+            state.clients[service] = client
+            return client
+        }
+    }
+
+    /// The port the HTTP server is bound to, once `run()` has bound it (tests run on port 0).
+    public func localPort() async throws -> Int {
+        let server = await withCheckedContinuation { continuation in
+            let ready: HTTPServer? = state.withLock { state in
+                if let server = state.server { return server }
+                state.serverWaiters.append(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+        return try await server.localPort()
+    }
+
+    /// Runs Redis client, added services and HTTP server in a `ServiceGroup` until SIGTERM/SIGINT (graceful
+    /// shutdown: the server stops first, Redis last) or cancellation of the calling task.
+    public func run() async throws {
+        let (server, services) = try startServer()
+        var configuration = ServiceGroupConfiguration(
+            services: [redis] + services + [server], gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [], logger: logger)
+        // Beyond the server's own grace period, a component that does not stop is cancelled.
+        configuration.maximumGracefulShutdownDuration = config.http.shutdownGracePeriod + .seconds(10)
+        let group = ServiceGroup(configuration: configuration)
+        logger.info("starting", metadata: ["http.host": "\(config.http.host)", "http.port": "\(config.http.port)"])
+        do {
+            try await group.run()
+        } catch {
+            await shutDownClients()
+            throw error
+        }
+        await shutDownClients()
+        logger.info("stopped")
+    }
+
+    private func startServer() throws -> (HTTPServer, [any Service]) {
+        let metrics = requestMetrics
+        let (server, services, waiters) = try state.withLock { state in
+            guard !state.started else { throw ServiceError(.misuse, "ServiceRuntime.run() called twice") }
+            state.started = true
+            let server = HTTPServer(
+                configuration: config.http, router: state.router, eventLoopGroup: eventLoopGroup, logger: logger,
+                onRequestCompleted: { metrics.record($0) })
+            state.server = server
+            let waiters = state.serverWaiters
+            state.serverWaiters = []
+            return (server, state.services, waiters)
+        }
+        for waiter in waiters { waiter.resume(returning: server) }
+        return (server, services)
+    }
+
+    private func shutDownClients() async {
+        let clients = state.withLock { Array($0.clients.values) }
+        for client in clients { await client.shutdown() }
+    }
+
+    /// The readiness checks registered so far, for `/ready`.
+    var readinessChecks: [ReadinessCheck] { state.withLock { $0.checks } }
+
+    /// The Prometheus text of every metric of this process.
+    func metricsText() -> [UInt8] { registry.emitToBuffer() }
+}
+
+extension ServiceRuntime {
+    /// For `main`: runs until shutdown, then ends the process, with status 0 after a graceful stop and 1
+    /// (the error logged) when a component failed.
+    public func runUntilStopped() async -> Never {
+        do {
+            try await run()
+            exit(0)
+        } catch {
+            logger.critical("stopped on an error", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// ShopService: placeholder until its issue lands.

@@ -1,1 +1,0 @@
-// ShopServiceTests: tests land with their module.
