@@ -87,7 +87,7 @@ let package = Package(
                     path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain"],
                     path: "Tests/ShopDomainTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport"],
+        .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", lifecycle, logging],
                     path: "Tests/ShopEventStoreTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopPostgresTests", dependencies: ["ShopPostgres", "ShopTestSupport"],
                     path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),

@@ -10,7 +10,7 @@ struct OrderShopCommand: AsyncParsableCommand {
             Ready.self,        // ready: wait until the nine services answer /ready (runtime)
             HelloServer.self,  // hello-server: the ShopHTTP side of make bench-http (http)
             // BenchRedis.self,   // bench-redis: make bench-redis (redis, arrives by merge)
-            // BenchEvents.self,  // bench-events: make bench-events (eventstore, arrives by merge)
+            BenchEvents.self,  // bench-events: make bench-events (eventstore)
         ])
 }
 

@@ -12,7 +12,7 @@ struct StoreHarness {
 
     static let logger: Logger = {
         var logger = Logger(label: "test.eventstore")
-        logger.logLevel = .warning
+        logger.logLevel = .critical
         return logger
     }()
 

@@ -51,7 +51,7 @@ extension EventStore {
     /// Reads every event of the topic (each stream in pages, pipelined) and folds them in commit order.
     func foldEvents(_ topic: Topic) async throws -> ProjectionFold {
         let keys = TopicKeys(topic)
-        let page = 10_000
+        let page = 2_000
         var runs: [[StoredEvent]] = Array(repeating: [], count: EventAction.allCases.count)
         var cursors: [String?] = Array(repeating: "-", count: runs.count)
         while cursors.contains(where: { $0 != nil }) {

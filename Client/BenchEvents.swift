@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ShopDomain
+import ShopEventStore
+import ShopRedis
+
+/// `bench-events`: our atomic append (with projection) against a bare XADD of the same payload, rebuild speed,
+/// and the gzip ratio of a realistic 2 KB entity. Meant for a private, empty Redis (scripts/bench-events.sh).
+struct BenchEvents: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-events",
+        abstract: "Benchmark the event store; prints append (ours vs bare XADD), rebuild and compression lines.")
+
+    @Option(help: "The Redis server, redis://[user:password@]host:port/db. It must be empty: the benchmark flushes it.")
+    var url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+
+    @Option(help: "Events appended per side.")
+    var appends = 20_000
+
+    @Option(help: "Concurrent writers per side.")
+    var concurrency = 16
+
+    @Option(help: "Events in the topic that is rebuilt.")
+    var rebuildEvents = 50_000
+
+    @Flag(help: "Run even if the database is not empty (it is flushed).")
+    var force = false
+
+    func run() async throws {
+        guard appends > 0, concurrency > 0, rebuildEvents > 0 else { throw ValidationError("counts must be positive") }
+        var logger = Logger(label: "bench-events")
+        logger.logLevel = .warning
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let client = RedisClient(configuration: try RedisConfiguration(url: url), eventLoopGroup: group, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await client.run() }
+            defer { tasks.cancelAll() }
+            let keys = try await client.send("DBSIZE").int ?? 0
+            guard force || keys == 0 else {
+                throw ValidationError("the database is not empty; bench-events flushes it (use --force on a private server)")
+            }
+            _ = try await client.send("FLUSHDB")
+            let store = EventStore(redis: client, logger: logger)
+            let ours = try await measureAppends(store: store, client: client, reference: false)
+            let reference = try await measureAppends(store: store, client: client, reference: true)
+            print("append: ours=\(Int(ours))/s reference=\(Int(reference))/s ratio=\(String(format: "%.2f", ours / reference))")
+            _ = try await client.send("FLUSHDB")
+            let rebuilt = try await measureRebuild(store: store)
+            print("rebuild: \(Int(rebuilt)) events/s")
+            _ = try await client.send("FLUSHDB")
+            print("compression: ratio=\(String(format: "%.2f", Self.compressionRatio(distinct: false)))")
+            print("compression (50 all-distinct random ids, worst case): ratio=\(String(format: "%.2f", Self.compressionRatio(distinct: true)))")
+        }
+        try await group.shutdownGracefully()
+    }
+
+    /// Events per second of `concurrency` writers appending one product event each call (ours), or XADDing the
+    /// same fields and payload to a bare stream (reference).
+    func measureAppends(store: EventStore, client: RedisClient, reference: Bool) async throws -> Double {
+        let perWriter = max(1, appends / concurrency)
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { writers in
+            for writer in 0..<concurrency {
+                writers.addTask {
+                    for index in 0..<perWriter {
+                        let id = UUID().uuidString.lowercased()
+                        let entity = Array(try JSONEncoder().encode(Product(id: id, name: "product \(writer)-\(index)", price: index)))
+                        let event = NewEvent(action: .created, aggregateID: id, entity: entity, expectedVersion: 0)
+                        if reference {
+                            _ = try await client.send("XADD", "events:{bench}_reference", "*", "event_id", RESPArgument(event.eventID),
+                                                      "entity", RESPArgument(bytes: entity), "aggregate_id", RESPArgument(id),
+                                                      "version", "1", "occurred_at", "0", "correlation_id", "", "enc", "json")
+                        } else {
+                            _ = try await store.append([event], topic: .product)
+                        }
+                    }
+                }
+            }
+            try await writers.waitForAll()
+        }
+        return Double(perWriter * concurrency) / (ContinuousClock.now - start).seconds
+    }
+
+    /// Rebuild throughput over `rebuildEvents` events (two thirds creates, one third updates).
+    func measureRebuild(store: EventStore) async throws -> Double {
+        var products: [Product] = []
+        let creates = rebuildEvents * 2 / 3
+        for start in stride(from: 0, to: creates, by: 500) {
+            products += try await store.create((start..<min(creates, start + 500)).map { Product(id: "", name: "p\($0)", price: $0) })
+        }
+        var updates: [NewEvent] = []
+        for index in 0..<(rebuildEvents - creates) {
+            var product = products[index % products.count]
+            product.price += 1
+            updates.append(NewEvent(action: .updated, aggregateID: product.id, entity: Array(try JSONEncoder().encode(product))))
+        }
+        for start in stride(from: 0, to: updates.count, by: 500) {
+            _ = try await store.append(Array(updates[start..<min(updates.count, start + 500)]), topic: .product)
+        }
+        let report = try await store.rebuild(.product)
+        guard try await store.verify(.product).isEmpty else { throw ValidationError("rebuild does not match the events") }
+        return Double(report.events) / report.duration.seconds
+    }
+
+    /// Compressed/raw size of a ~2 KB order: 50 product ids from a 20-product catalogue (or all distinct).
+    static func compressionRatio(distinct: Bool) -> Double {
+        let catalogue = (0..<20).map { _ in UUID().uuidString.lowercased() }
+        let ids = (0..<50).map { distinct ? UUID().uuidString.lowercased() : catalogue[$0 * 7 % catalogue.count] }
+        let order = Order(id: UUID().uuidString.lowercased(), productIDs: ids, customerID: UUID().uuidString.lowercased())
+        let raw = Array((try? JSONEncoder().encode(order)) ?? Data())
+        return Double(Gzip.compress(raw).count) / Double(raw.count)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a double.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
