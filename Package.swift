@@ -80,7 +80,7 @@ let package = Package(
                           path: "Client", swiftSettings: swiftSettings),
 
         // Tests.
-        .testTarget(name: "ShopHTTPTests", dependencies: ["ShopHTTP", "ShopTestSupport"],
+        .testTarget(name: "ShopHTTPTests", dependencies: ["ShopHTTP", "ShopTestSupport", nioCore, nioPosix, logging, lifecycle],
                     path: "Tests/ShopHTTPTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],

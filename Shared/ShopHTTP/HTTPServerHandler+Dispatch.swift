@@ -76,6 +76,10 @@ extension HTTPServerHandler {
             return try await handler(request)
         } catch let error as HTTPError {
             return .error(error)
+        } catch is CancellationError where Task.isCancelled {
+            // The connection went away and took the request with it; nobody is left to answer.
+            request.logger.debug("request cancelled: the connection closed")
+            return .error(HTTPError(.serviceUnavailable, "request cancelled"))
         } catch {
             request.logger.error("request failed", metadata: [
                 "error": "\(String(reflecting: error))", "http.method": "\(request.method.rawValue)", "http.path": "\(request.path)",

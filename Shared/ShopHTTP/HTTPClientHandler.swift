@@ -1,0 +1,96 @@
+import NIOCore
+import NIOHTTP1
+
+/// One client connection's request/response exchange: one request at a time, with its timeout.
+///
+/// Confined to the channel's event loop.
+final class HTTPClientHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private struct Exchange {
+        let promise: EventLoopPromise<ClientResponse>
+        var head: HTTPResponseHead?
+        var body = ByteBuffer()
+        var timeout: Scheduled<Void>?
+    }
+
+    private let maxBodySize: Int
+    private var context: ChannelHandlerContext?
+    private var exchange: Exchange?
+    /// Whether the last response allows another request on this connection.
+    private(set) var isReusable = true
+
+    init(maxBodySize: Int) {
+        self.maxBodySize = maxBodySize
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, timeout: TimeAmount, promise: EventLoopPromise<ClientResponse>) {
+        guard let context, context.channel.isActive, self.exchange == nil else {
+            var error = HTTPClientError(.connectionClosed, "connection closed before the request was sent")
+            error.closedBeforeResponse = true
+            promise.fail(error)
+            return
+        }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let timer = context.eventLoop.scheduleTask(in: timeout) {
+            handler.value.fail(HTTPClientError(.timeout, "no response within \(timeout.nanoseconds / 1_000_000) ms"))
+        }
+        self.exchange = Exchange(promise: promise, timeout: timer)
+        context.write(self.wrapOutboundOut(.head(head)), promise: nil)
+        if let body, body.readableBytes > 0 {
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
+        context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard self.exchange != nil else { return }
+        switch self.unwrapInboundIn(data) {
+        case .head(let head):
+            self.exchange!.head = head
+            self.isReusable = head.isKeepAlive
+        case .body(var chunk):
+            if self.exchange!.body.readableBytes + chunk.readableBytes > self.maxBodySize {
+                self.fail(HTTPClientError(.responseTooLarge, "response body exceeds \(self.maxBodySize) bytes"))
+                return
+            }
+            self.exchange!.body.writeBuffer(&chunk)
+        case .end:
+            guard let exchange = self.exchange, let head = exchange.head else { return }
+            self.exchange = nil
+            exchange.timeout?.cancel()
+            exchange.promise.succeed(ClientResponse(status: head.status, headers: head.headers, body: exchange.body))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.isReusable = false
+        var error = HTTPClientError(.connectionClosed, "upstream closed the connection before the response was complete")
+        error.closedBeforeResponse = self.exchange?.head == nil
+        self.fail(error)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError {
+            self.fail(HTTPClientError(.malformedResponse, "upstream sent a malformed HTTP response (\(error))"))
+        } else {
+            self.fail(HTTPClientError(.connectionClosed, "connection failed: \(error)"))
+        }
+    }
+
+    /// Fails the current exchange, if any, and closes the connection: its state is unknown now.
+    private func fail(_ error: HTTPClientError) {
+        self.isReusable = false
+        if let exchange = self.exchange {
+            self.exchange = nil
+            exchange.timeout?.cancel()
+            exchange.promise.fail(error)
+        }
+        self.context?.close(promise: nil)
+    }
+}

@@ -1,0 +1,95 @@
+import NIOCore
+import ShopHTTP
+import ShopTestSupport
+import Testing
+
+@Suite("HTTP client")
+struct HTTPClientTests {
+    static func routes(_ router: inout Router) {
+        router.get("/ping") { _ in .json("pong") }
+        router.post("/echo") { request in Response.json(bytes: request.body, status: .created) }
+        router.get("/slow") { _ in
+            try await Task.sleep(for: .seconds(3))
+            return .json("late")
+        }
+    }
+
+    @Test func reusesOneConnectionForSequentialRequests() async throws {
+        try await withServer(routes: Self.routes) { server, port in
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(port)", logger: testLogger())
+            for _ in 0..<5 {
+                let response = try await client.execute(.GET, "/ping")
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == #""pong""#)
+            }
+            let echoed = try await client.execute(.POST, "/echo", body: ByteBuffer(string: #"{"a":1}"#))
+            #expect(echoed.status == .created)
+            #expect(String(buffer: echoed.body) == #"{"a":1}"#)
+            #expect(server.openConnections == 1)
+            await client.shutdown()
+        }
+    }
+
+    @Test func concurrentRequestsStayWithinThePoolLimit() async throws {
+        try await withServer(routes: Self.routes) { server, port in
+            var configuration = HTTPClientConfiguration()
+            configuration.maxConnectionsPerUpstream = 2
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(port)/", configuration: configuration, logger: testLogger())
+            let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+                for _ in 0..<20 { group.addTask { try await client.execute(.GET, "/ping").status.code } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: 20))
+            #expect(server.openConnections <= 2)
+            await client.shutdown()
+        }
+    }
+
+    @Test func requestTimeoutFailsWithTimeout() async throws {
+        try await withServer(routes: Self.routes) { _, port in
+            var configuration = HTTPClientConfiguration()
+            configuration.requestTimeout = .milliseconds(300)
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(port)", configuration: configuration, logger: testLogger())
+            let error = await #expect(throws: HTTPClientError.self) { try await client.execute(.GET, "/slow") }
+            #expect(error?.code == .timeout)
+            // The pool recovers: the timed-out connection is dropped, the next request gets a new one.
+            #expect(try await client.execute(.GET, "/ping").status == .ok)
+            await client.shutdown()
+        }
+    }
+
+    @Test func upstreamDownIsUpstreamUnavailable() async throws {
+        let client = try HTTPClient(baseURL: "http://127.0.0.1:\(try freePort())", logger: testLogger())
+        let error = await #expect(throws: HTTPClientError.self) { try await client.execute(.GET, "/ping") }
+        #expect(error?.code == .upstreamUnavailable)
+        await client.shutdown()
+    }
+
+    @Test func upstreamClosingIdleConnectionsIsRetriedTransparently() async throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.idleTimeout = .milliseconds(200)
+        try await withServer(configuration, routes: Self.routes) { server, port in
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(port)", logger: testLogger())
+            #expect(try await client.execute(.GET, "/ping").status == .ok)
+            try await eventually("the server closes the idle connection") { server.openConnections == 0 }
+            #expect(try await client.execute(.GET, "/ping").status == .ok)
+            await client.shutdown()
+        }
+    }
+
+    @Test func invalidBaseURLsAreRejected() {
+        for url in ["localhost:80", "http://host", "http://host:0", "http://host:99999", "https://host:443", "http://:80"] {
+            #expect(throws: HTTPClientError.self, "\(url)") { try HTTPClient(baseURL: url, logger: testLogger()) }
+        }
+    }
+
+    @Test func shutdownFailsLaterRequests() async throws {
+        try await withServer(routes: Self.routes) { _, port in
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(port)", logger: testLogger())
+            _ = try await client.execute(.GET, "/ping")
+            await client.shutdown()
+            let error = await #expect(throws: HTTPClientError.self) { try await client.execute(.GET, "/ping") }
+            #expect(error?.code == .shutdown)
+        }
+    }
+}
