@@ -11,6 +11,7 @@ struct OrderShopCommand: AsyncParsableCommand {
             HelloServer.self,  // hello-server: the ShopHTTP side of make bench-http (http)
             // BenchRedis.self,   // bench-redis: make bench-redis (redis, arrives by merge)
             BenchEvents.self,  // bench-events: make bench-events (eventstore)
+            Restore.self,      // restore: rebuild Redis from the PostgreSQL archive (archive)
         ])
 }
 
