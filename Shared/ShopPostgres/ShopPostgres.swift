@@ -1,1 +1,0 @@
-// ShopPostgres: placeholder until its issue lands.

@@ -1,1 +1,0 @@
-// ShopPostgresTests: tests land with their module.
