@@ -101,6 +101,8 @@ struct BenchEvents: AsyncParsableCommand {
             _ = try await store.append(Array(updates[start..<min(updates.count, start + 500)]), topic: .product)
         }
         let report = try await store.rebuild(.product)
+        print("# rebuild of \(report.events) events into \(report.entities) entities: read+fold \(report.foldDuration), "
+              + "stage \(report.stageDuration), swap \(report.swapDuration)")
         guard try await store.verify(.product).isEmpty else { throw ValidationError("rebuild does not match the events") }
         return Double(report.events) / report.duration.seconds
     }

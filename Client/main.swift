@@ -9,7 +9,7 @@ struct OrderShopCommand: AsyncParsableCommand {
         subcommands: [
             Ready.self,        // ready: wait until the nine services answer /ready (runtime)
             HelloServer.self,  // hello-server: the ShopHTTP side of make bench-http (http)
-            // BenchRedis.self,   // bench-redis: make bench-redis (redis, arrives by merge)
+            BenchRedis.self,   // bench-redis: make bench-redis (redis)
             BenchEvents.self,  // bench-events: make bench-events (eventstore)
             Restore.self,      // restore: rebuild Redis from the PostgreSQL archive (archive)
         ])

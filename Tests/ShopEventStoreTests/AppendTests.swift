@@ -161,6 +161,8 @@ struct AppendTests {
             try await h.store.delete(Inventory.self, id: first.id)
             let second = try await h.store.create([Inventory(id: "", productID: product, amount: 7)])[0]
             #expect(try await h.store.findAll(Inventory.self) == [second])
+            #expect(try await h.store.uniqueIndex(.inventory) == [product: second.id])
+            #expect(try await h.store.uniqueIndex(.customer).isEmpty)
             #expect(try await h.store.verify(.inventory).isEmpty)
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 @testable import ShopEventStore
 import Testing
 
@@ -10,6 +11,20 @@ struct EntryIDAndJSONTests {
         #expect(EntryID("9-10")! > EntryID("9-9")!)
         #expect(EntryID("10-0")! > EntryID("9-99")!)
         for bad in ["", "-", "a-1", "1-b", "1-2-3", "-1-2"] { #expect(EntryID(bad) == nil) }
+    }
+
+    @Test("event ids are lowercase version-4 UUIDs, all different")
+    func eventIDs() {
+        let ids = (0..<1_000).map { _ in EventStore.makeEventID() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(50) {
+            let parsed = UUID(uuidString: id)
+            #expect(parsed?.uuidString.lowercased() == id)
+            let characters = Array(id)
+            #expect(characters[14] == "4")
+            #expect("89ab".contains(characters[19]))
+        }
+        #expect(EntryID("18446744073709551616-0") == nil)   // overflow
     }
 
     @Test("objects split into members with raw values; arrays into elements")

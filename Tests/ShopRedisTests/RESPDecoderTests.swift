@@ -12,7 +12,8 @@ struct RESPDecoderTests {
     func decodeAll(_ bytes: [UInt8], limits: RESPDecoderLimits = RESPDecoderLimits()) throws -> [RESPValue] {
         var buffer = ByteBuffer(bytes: bytes)
         var values: [RESPValue] = []
-        while let value = try RESPDecoder(limits: limits).decode(&buffer) { values.append(value) }
+        var decoder = RESPDecoder(limits: limits)
+        while let value = try decoder.decode(&buffer) { values.append(value) }
         #expect(buffer.readableBytes == 0, "bytes left over")
         return values
     }
@@ -67,12 +68,16 @@ struct RESPDecoderTests {
         for frame in frames {
             let bytes = Array(frame.utf8)
             let expected = try decodeAll(bytes)
-            for split in 1..<bytes.count {
-                var buffer = ByteBuffer(bytes: bytes[..<split])
-                #expect(try RESPDecoder().decode(&buffer) == nil, "frame \(frame.debugDescription) split at \(split)")
-                #expect(buffer.readableBytes == split, "a partial frame must not be consumed")
-                buffer.writeBytes(bytes[split...])
-                #expect(try RESPDecoder().decode(&buffer) == expected.first)
+            // Threshold 0 takes the incremental scan path at every step, the default re-parses.
+            for threshold in [0, 16 * 1024] {
+                for split in 1..<bytes.count {
+                    var decoder = RESPDecoder(limits: RESPDecoderLimits(), scanThreshold: threshold)
+                    var buffer = ByteBuffer(bytes: bytes[..<split])
+                    #expect(try decoder.decode(&buffer) == nil, "frame \(frame.debugDescription) split at \(split)")
+                    #expect(buffer.readableBytes == split, "a partial frame must not be consumed")
+                    buffer.writeBytes(bytes[split...])
+                    #expect(try decoder.decode(&buffer) == expected.first)
+                }
             }
         }
     }
@@ -95,7 +100,8 @@ struct RESPDecoderTests {
         #expect(throws: RedisClientError.self, "a line without end is cut off") { try decodeAll("+" + String(repeating: "a", count: 40), limits: limits) }
         // A declared huge array that never arrives allocates nothing and just waits.
         var buffer = ByteBuffer(string: "*67108864\r\n:1\r\n")
-        #expect(try RESPDecoder().decode(&buffer) == nil)
+        var decoder = RESPDecoder()
+        #expect(try decoder.decode(&buffer) == nil)
     }
 
     @Test func longRunsOfAttributesDoNotExhaustTheStack() throws {
@@ -112,10 +118,43 @@ struct RESPDecoderTests {
         }
     }
 
+    @Test func aLargeFrameArrivingInSmallPiecesDecodesOnceComplete() throws {
+        let entries: [RESPValue] = (0..<5_000).map { index in
+            .array([.bulkString(ByteBuffer(string: "\(index)-0")), .array([.bulkString(ByteBuffer(string: "field")), .bulkString(ByteBuffer(string: String(repeating: "x", count: index % 50)))])])
+        }
+        let frame = RESPValue.array(entries)
+        let bytes = serverBytes(frame) + serverBytes(.integer(7))
+        var decoder = RESPDecoder()
+        var buffer = ByteBuffer()
+        var decoded: [RESPValue] = []
+        for chunk in stride(from: 0, to: bytes.count, by: 1000) {
+            buffer.writeBytes(bytes[chunk..<min(chunk + 1000, bytes.count)])
+            while let value = try decoder.decode(&buffer) { decoded.append(value) }
+        }
+        #expect(decoded == [frame, .integer(7)])
+    }
+
+    @Test func splitArbitraryValuesDecodeTheSameOnBothPaths() async {
+        await propertyCheck(count: 300, input: Gen<UInt8>.value(in: 0...255).array(of: 2...120)) { program in
+            var builder = RESPValueBuilder(bytes: program)
+            let value = builder.value()
+            let bytes = serverBytes(value)
+            let split = Int(program[0]) % bytes.count
+            var decoder = RESPDecoder(limits: RESPDecoderLimits(), scanThreshold: 0)
+            var buffer = ByteBuffer(bytes: bytes[..<split])
+            #expect((try? decoder.decode(&buffer)) == .some(nil))
+            buffer.writeBytes(bytes[split...])
+            #expect((try? decoder.decode(&buffer)) == value)
+        }
+    }
+
     @Test func randomBytesNeverCrashOrHang() async {
         await propertyCheck(count: 2000, input: Gen<UInt8>.value(in: 0...255).array(of: 0...200)) { bytes in
-            var buffer = ByteBuffer(bytes: bytes)
-            _ = try? RESPDecoder(limits: RESPDecoderLimits(maxDepth: 8, maxBulkLength: 1024, maxAggregateLength: 64)).decode(&buffer)
+            for threshold in [0, 16 * 1024] {
+                var buffer = ByteBuffer(bytes: bytes)
+                var decoder = RESPDecoder(limits: RESPDecoderLimits(maxDepth: 8, maxBulkLength: 1024, maxAggregateLength: 64), scanThreshold: threshold)
+                while (try? decoder.decode(&buffer)) ?? nil != nil {}
+            }
         }
     }
 
@@ -127,7 +166,8 @@ struct RESPDecoderTests {
             bytes[position] = program[1]
             bytes.removeLast(Int(program[2]) % min(bytes.count, 4))
             var buffer = ByteBuffer(bytes: bytes)
-            while (try? RESPDecoder().decode(&buffer)) ?? nil != nil {}
+            var decoder = RESPDecoder()
+            while (try? decoder.decode(&buffer)) ?? nil != nil {}
         }
     }
 }

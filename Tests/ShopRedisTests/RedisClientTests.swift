@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ShopTestSupport
+import ServiceLifecycle
 import Synchronization
 import Testing
 @testable import ShopRedis
@@ -54,18 +55,45 @@ struct RedisClientTests {
         await #expect { try await client.send("PING") } throws: { ($0 as? RedisClientError)?.code == .unavailable }
     }
 
-    @Test func recoversByItselfWhenRedisIsKilledAndRestarted() async throws {
+    @Test func recoversByItselfWhenRedisIsKilledAndRestartedMidRun() async throws {
         try await withRedis(.init(appendOnly: true), configure: { $0.maxReconnectDelay = .milliseconds(100) }) { (client, server) async throws in
             let key = uniqueKey()
-            _ = try await client.send("SET", RESPArgument(key), "kept")
-            server.kill()
-            // Every caller gets a clear error while Redis is down, not a hang.
-            await #expect { try await client.send("GET", RESPArgument(key)) } throws: {
-                guard let error = $0 as? RedisClientError else { return false }
-                return error.code == .unavailable || error.code == .connectionClosed
+            let script = RedisScript("return redis.call('GET', KEYS[1])")
+            _ = try await client.set(key, to: "kept")
+            #expect(try await client.evalSHA(script, keys: [RESPArgument(key)]).string == "kept")
+            let load = LoadCounters()
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                // Callers keep working through the outage; every failure must be a clear client error, never a hang.
+                for _ in 0..<8 {
+                    tasks.addTask {
+                        while !load.stop.load(ordering: .relaxed) {
+                            do {
+                                _ = try await client.send("GET", RESPArgument(key))
+                                load.successes.add(1, ordering: .relaxed)
+                            } catch let error as RedisClientError where [.unavailable, .connectionClosed].contains(error.code) {
+                                try await Task.sleep(for: .milliseconds(5))
+                            } catch {
+                                load.unexpectedErrors.withLock { $0.append("\(error)") }
+                            }
+                        }
+                    }
+                }
+                #expect(await eventually { load.successes.load(ordering: .relaxed) > 100 })
+                server.kill()
+                await #expect { try await client.send("GET", RESPArgument(key)) } throws: {
+                    guard let error = $0 as? RedisClientError else { return false }
+                    return error.code == .unavailable || error.code == .connectionClosed
+                }
+                try await server.restart()
+                let before = load.successes.load(ordering: .relaxed)
+                #expect(await eventually { load.successes.load(ordering: .relaxed) > before + 100 }, "the load recovers without a restart of the client")
+                load.stop.store(true, ordering: .relaxed)
+                try await tasks.waitForAll()
             }
-            try await server.restart()
-            #expect(await eventually { (try? await client.send("GET", RESPArgument(key)).string) == "kept" })
+            #expect(load.unexpectedErrors.withLock { $0 }.isEmpty)
+            #expect(try await client.getString(key) == "kept")
+            // The restart dropped the script cache: EVALSHA reloads it transparently.
+            #expect(try await client.evalSHA(script, keys: [RESPArgument(key)]).string == "kept")
             // All four slots are back, not just one.
             #expect(await eventually { ((try? await client.send("CLIENT", "LIST").string) ?? "").split(separator: "\n").count == 4 })
         }
@@ -103,6 +131,26 @@ struct RedisClientTests {
         }
     }
 
+    @Test func gracefulShutdownOfAServiceGroupStopsTheClient() async throws {
+        let server = try await RedisTestServer.start()
+        defer { server.stop() }
+        let client = RedisClient(configuration: try RedisConfiguration(url: server.url), logger: testLogger)
+        let serviceGroup = ServiceGroup(services: [client], logger: testLogger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await serviceGroup.run() }
+            try await client.ping()
+            #expect(try await client.withDedicatedConnection { try await $0.send("PING").string } == "PONG")
+            await serviceGroup.triggerGracefulShutdown()
+            try await group.waitForAll()
+        }
+        await #expect { try await client.send("PING") } throws: { ($0 as? RedisClientError)?.code == .shutdown }
+        // Every connection, pooled and dedicated, is closed: only the probe's own connection remains.
+        let probe = try await RedisConnection.connect(configuration: try RedisConfiguration(url: server.url),
+                                                      eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: testLogger)
+        #expect(await eventually { ((try? await probe.send("CLIENT", "LIST").string) ?? "").split(separator: "\n").count == 1 })
+        await probe.close()
+    }
+
     @Test func runStopsCleanlyAndLaterCommandsFailWithShutdown() async throws {
         let server = try await RedisTestServer.start()
         defer { server.stop() }
@@ -115,4 +163,11 @@ struct RedisClientTests {
         }
         await #expect { try await client.send("PING") } throws: { ($0 as? RedisClientError)?.code == .shutdown }
     }
+}
+
+/// Shared state of a background load: how it went and when to stop.
+final class LoadCounters: Sendable {
+    let successes = Atomic<Int>(0)
+    let stop = Atomic<Bool>(false)
+    let unexpectedErrors = Mutex<[String]>([])
 }

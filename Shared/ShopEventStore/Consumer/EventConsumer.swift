@@ -80,7 +80,11 @@ public final class EventConsumer: Service, Sendable {
 
     private func consume(on connection: some RedisCommandExecutor) async throws {
         for stream in streams {
-            _ = try? await connection.send("XGROUP", "CREATE", RESPArgument(stream.key), RESPArgument(group), "0", "MKSTREAM")
+            do {
+                _ = try await connection.send("XGROUP", "CREATE", RESPArgument(stream.key), RESPArgument(group), "0", "MKSTREAM")
+            } catch let error as RedisServerError where error.prefix == "BUSYGROUP" {
+                // The group exists: keep its position.
+            }
         }
         let clock = ContinuousClock()
         var nextClaim = clock.now
@@ -124,14 +128,19 @@ public final class EventConsumer: Service, Sendable {
         }
         var read = 0
         var failed = false
+        var acknowledgements = Acknowledgements()
         for (key, entries) in Self.streamEntries(reply) {
             guard let stream = streams.first(where: { $0.key == key }) else { continue }
-            for entry in entries {
-                guard !shouldStop else { return (read, failed) }
+            for entry in entries where !shouldStop {
                 read += 1
-                if try await !handle(entry, of: stream, on: connection) { failed = true }
+                switch try await handle(entry, of: stream, on: connection) {
+                case .acknowledge: acknowledgements.add(entry.id, of: stream)
+                case .settled: break
+                case .retry: failed = true
+                }
             }
         }
+        try await acknowledgements.send(group: group, on: connection)
         return (read, failed)
     }
 
@@ -144,50 +153,58 @@ public final class EventConsumer: Service, Sendable {
                                                       RESPArgument(Int(configuration.claimIdle.milliseconds())), RESPArgument(cursor),
                                                       "COUNT", RESPArgument(configuration.batchSize))
                 guard let parts = reply.array, parts.count >= 2, let next = parts[0].string else { break }
-                for entry in Self.entries(parts[1]) {
-                    guard !shouldStop else { return }
+                var acknowledgements = Acknowledgements()
+                for entry in Self.entries(parts[1]) where !shouldStop {
                     logger.info("claimed an idle entry", metadata: ["stream": "\(stream.key)", "entry.id": "\(entry.id)"])
-                    _ = try await handle(entry, of: stream, on: connection)
+                    if try await handle(entry, of: stream, on: connection) == .acknowledge {
+                        acknowledgements.add(entry.id, of: stream)
+                    }
                 }
+                try await acknowledgements.send(group: group, on: connection)
                 cursor = next
             } while cursor != "0-0" && !shouldStop
         }
     }
 
-    /// Runs the handler and acknowledges; on failure, dead-letters once the delivery count reaches the limit.
-    /// Returns false when the entry stays pending for a retry.
+    /// What became of one delivery.
+    enum Outcome: Equatable {
+        /// Handled (or nothing to handle): acknowledge it with the rest of the batch.
+        case acknowledge
+        /// Dead-lettered, which acknowledged it.
+        case settled
+        /// Failed; it stays pending and is retried.
+        case retry
+    }
+
+    /// Runs the handler; on failure, dead-letters the entry once its delivery count reaches the limit.
     private func handle(_ entry: (id: String, fields: [RESPValue]?), of stream: EventStreamID,
-                        on connection: some RedisCommandExecutor) async throws -> Bool {
-        guard let fields = entry.fields else {
-            // Deleted from the stream (trimmed) while pending: nothing left to handle.
-            _ = try await connection.send("XACK", RESPArgument(stream.key), RESPArgument(group), RESPArgument(entry.id))
-            return true
-        }
+                        on connection: some RedisCommandExecutor) async throws -> Outcome {
+        // Deleted from the stream (trimmed) while pending: nothing left to handle.
+        guard let fields = entry.fields else { return .acknowledge }
         let event: StoredEvent
         do {
             event = try StoredEvent(topic: stream.topic, action: stream.action, entryID: entry.id, fields: fields,
                                     maxEntitySize: configuration.maxEntitySize)
         } catch {
             try await deadLetter(entry.id, fields: fields, of: stream, error: "\(error)", deliveries: 1, on: connection)
-            return true
+            return .settled
         }
         do {
             try await handler(event)
+            return .acknowledge
         } catch {
             if error is CancellationError || Task.isCancelled { throw error }
             let deliveries = try await deliveryCount(of: entry.id, in: stream, on: connection)
             if deliveries >= configuration.maxDeliveries {
                 try await deadLetter(entry.id, fields: fields, of: stream, error: "\(error)", deliveries: deliveries, on: connection)
-                return true
+                return .settled
             }
             logger.warning("handler failed; will retry", metadata: [
                 "stream": "\(stream.key)", "entry.id": "\(entry.id)", "event.id": "\(event.eventID)",
                 "event.deliveries": "\(deliveries)", "error": "\(error)",
             ])
-            return false
+            return .retry
         }
-        _ = try await connection.send("XACK", RESPArgument(stream.key), RESPArgument(group), RESPArgument(entry.id))
-        return true
     }
 
     private func deliveryCount(of id: String, in stream: EventStreamID, on connection: some RedisCommandExecutor) async throws -> Int {

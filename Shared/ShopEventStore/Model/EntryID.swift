@@ -16,16 +16,28 @@ public struct EntryID: Sendable, Hashable, Comparable, CustomStringConvertible, 
 
     /// Parses `<ms>-<seq>` (or a bare `<ms>`, meaning sequence 0); nil for anything else.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let ms = UInt64(parts[0]) else { return nil }
-        let seq: UInt64
-        if parts.count == 2 {
-            guard let parsed = UInt64(parts[1]) else { return nil }
-            seq = parsed
-        } else {
-            seq = 0
+        // Hand-rolled: it runs for every entry read (rebuild, replay, consumers).
+        var milliseconds: UInt64 = 0
+        var sequence: UInt64 = 0
+        var digits = 0
+        var inSequence = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "-") {
+                guard !inSequence, digits > 0 else { return nil }
+                inSequence = true
+                digits = 0
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = UInt64(byte - UInt8(ascii: "0"))
+            let (scaled, overflowA) = (inSequence ? sequence : milliseconds).multipliedReportingOverflow(by: 10)
+            let (value, overflowB) = scaled.addingReportingOverflow(digit)
+            guard !overflowA, !overflowB else { return nil }
+            if inSequence { sequence = value } else { milliseconds = value }
+            digits += 1
         }
-        self.init(milliseconds: ms, sequence: seq)
+        guard digits > 0 else { return nil }
+        self.init(milliseconds: milliseconds, sequence: sequence)
     }
 
     public var description: String { "\(milliseconds)-\(sequence)" }

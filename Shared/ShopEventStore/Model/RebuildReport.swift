@@ -8,6 +8,10 @@ public struct RebuildReport: Sendable, Equatable {
     public var duration: Duration
     /// Attempts needed (a rebuild retries when events were appended while it ran).
     public var attempts: Int
+    /// Of the last attempt: reading and folding the events, writing the staging keys, the swap script.
+    public var foldDuration: Duration
+    public var stageDuration: Duration
+    public var swapDuration: Duration
 }
 
 /// One disagreement between the projection and the fold of the events.

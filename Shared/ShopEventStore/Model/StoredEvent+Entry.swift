@@ -1,4 +1,5 @@
 import ShopDomain
+import NIOCore
 import ShopRedis
 
 extension StoredEvent {
@@ -14,15 +15,15 @@ extension StoredEvent {
         var index = 0
         while index + 1 < fields.count {
             let value = fields[index + 1]
-            switch fields[index].string {
-            case "event_id": eventID = value.string
-            case "entity": entity = value.bytes.map { Array($0.readableBytesView) }
-            case "aggregate_id": aggregateID = value.string
-            case "version": version = value.int
-            case "occurred_at": occurredAt = value.string.flatMap { Int64($0) }
-            case "correlation_id": correlationID = value.string ?? ""
-            case "enc": encoding = value.string ?? ""
-            default: break
+            switch fields[index].bytes.flatMap(Self.field(named:)) {
+            case .eventID: eventID = value.string
+            case .entity: entity = value.bytes.map { Array($0.readableBytesView) }
+            case .aggregateID: aggregateID = value.string
+            case .version: version = value.int
+            case .occurredAt: occurredAt = value.string.flatMap { Int64($0) }
+            case .correlationID: correlationID = value.string ?? ""
+            case .encoding: encoding = value.string ?? ""
+            case nil: break
             }
             index += 2
         }
@@ -44,6 +45,29 @@ extension StoredEvent {
         }
         self.init(eventID: eventID, topic: topic, action: action, entryID: entry, aggregateID: aggregateID, version: version,
                   occurredAt: occurredAt ?? Int64(entry.milliseconds), correlationID: correlationID, entity: json)
+    }
+
+    /// The fields of an entry of the store's layout.
+    enum Field: String, CaseIterable {
+        case eventID = "event_id", entity, aggregateID = "aggregate_id", version, occurredAt = "occurred_at"
+        case correlationID = "correlation_id", encoding = "enc"
+    }
+
+    /// Which field a name is, without making a String (it runs for every field of every entry read).
+    /// The names all differ in length, so the length picks the candidate.
+    static func field(named name: ByteBuffer) -> Field? {
+        let candidate: Field
+        switch name.readableBytes {
+        case 8: candidate = .eventID
+        case 6: candidate = .entity
+        case 12: candidate = .aggregateID
+        case 7: candidate = .version
+        case 11: candidate = .occurredAt
+        case 14: candidate = .correlationID
+        case 3: candidate = .encoding
+        default: return nil
+        }
+        return name.readableBytesView.elementsEqual(candidate.rawValue.utf8) ? candidate : nil
     }
 
     /// Reads the entries of an XRANGE-shaped reply (`[[id, [field, value, …]], …]`) of one stream.

@@ -19,10 +19,15 @@ enum LuaLibrary {
     local function fmt(n) return string.format('%.0f', n) end
 
     -- The append clock: entry ids strictly increasing across the topic's three streams, from the server's time.
-    local clock_ms, clock_seq, now_ms
+    -- `created` counts creations: the ids sorted set's scores (creation order), saved with the clock.
+    local clock_ms, clock_seq, now_ms, created
     local function clock_load()
-      local c = redis.call('HMGET', CLOCK, 'ms', 'seq')
-      clock_ms, clock_seq = tonumber(c[1]), tonumber(c[2])
+      local c = redis.call('HMGET', CLOCK, 'ms', 'seq', 'created')
+      clock_ms, clock_seq, created = tonumber(c[1]), tonumber(c[2]), tonumber(c[3])
+      if not created then
+        local last = redis.call('ZRANGE', IDS, -1, -1, 'WITHSCORES')
+        created = tonumber(last[2]) or 0
+      end
       if not clock_ms then
         -- Clock lost (or first append): start after the newest id any of the streams ever generated.
         clock_ms, clock_seq = 0, -1
@@ -47,7 +52,7 @@ enum LuaLibrary {
       return fmt(clock_ms) .. '-' .. fmt(clock_seq)
     end
     local function clock_save()
-      redis.call('HSET', CLOCK, 'ms', fmt(clock_ms), 'seq', fmt(clock_seq))
+      redis.call('HSET', CLOCK, 'ms', fmt(clock_ms), 'seq', fmt(clock_seq), 'created', fmt(created))
     end
 
     local function append_event(action, id, version, event_id, enc, payload, correlation)
@@ -78,13 +83,14 @@ enum LuaLibrary {
       return ''
     end
 
-    local function write_entity(id, fields, lists)
+    -- `fresh`: a create, whose keys a delete already removed (saves two calls per create).
+    local function write_entity(id, fields, lists, fresh)
       local ek = entity_key(id)
-      redis.call('DEL', ek)
+      if not fresh then redis.call('DEL', ek) end
       if #fields > 0 then redis.call('HSET', ek, unpack(fields)) end
       for i, f in ipairs(LIST_FIELDS) do
         local lk = list_key(f, id)
-        redis.call('DEL', lk)
+        if not fresh then redis.call('DEL', lk) end
         local items = lists[i]
         for s = 1, #items, 1000 do redis.call('RPUSH', lk, unpack(items, s, math.min(s + 999, #items))) end
       end

@@ -80,11 +80,12 @@ enum StoreScripts {
       local v, built = 1, ''
       local old = (ev.action == 'created') and '' or stored_unique(ev.id)
       if ev.action == 'created' then
-        write_entity(ev.id, ev.fields, ev.lists)
-        redis.call('ZADD', IDS, redis.call('HINCRBY', CLOCK, 'created', 1), ev.id)
+        write_entity(ev.id, ev.fields, ev.lists, true)
+        created = created + 1
+        redis.call('ZADD', IDS, created, ev.id)
         redis.call('HSET', VERSIONS, ev.id, 1)
       elseif ev.action == 'updated' then
-        write_entity(ev.id, ev.fields, ev.lists)
+        write_entity(ev.id, ev.fields, ev.lists, false)
         v = redis.call('HINCRBY', VERSIONS, ev.id, 1)
       else
         if ev.payload == '' then
@@ -144,15 +145,20 @@ extension StoreScripts {
       redis.call('DEL', unpack(shared))
       return redis.error_reply('MOVED_ON the topic has new events')
     end
-    for _, id in ipairs(redis.call('ZRANGE', IDS, 0, -1)) do remove_entity(id) end
+    -- RENAME replaces a live key, so only entities that are gone and lists that became empty need a DEL.
+    local rebuilt = {}
+    for i = A + 2, #ARGV do rebuilt[ARGV[i]] = true end
+    for _, id in ipairs(redis.call('ZRANGE', IDS, 0, -1)) do
+      if not rebuilt[id] then remove_entity(id) end
+    end
     redis.call('DEL', IDS, VERSIONS)
     if UNIQUE ~= '' then redis.call('DEL', unique_key(UNIQUE)) end
     local function move(from, to)
-      if redis.call('EXISTS', from) == 1 then redis.call('RENAME', from, to) end
+      if redis.call('EXISTS', from) == 1 then redis.call('RENAME', from, to) else redis.call('DEL', to) end
     end
     for i = A + 2, #ARGV do
       local id = ARGV[i]
-      move(STAGE .. '_entity:' .. id, entity_key(id))
+      redis.call('RENAME', STAGE .. '_entity:' .. id, entity_key(id))   -- always staged: it holds at least the id
       for _, f in ipairs(LIST_FIELDS) do move(STAGE .. '_' .. f .. ':' .. id, list_key(f, id)) end
     end
     move(shared[1], IDS)

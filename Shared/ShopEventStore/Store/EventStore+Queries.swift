@@ -41,6 +41,18 @@ extension EventStore {
         return scores.map { !$0.isNull }
     }
 
+    /// The topic's unique-field index: value → id of the live entity holding it (billing: order id → billing id),
+    /// empty for topics without a unique field. One command.
+    public func uniqueIndex(_ topic: Topic) async throws -> [String: String] {
+        guard let field = TopicSchema.of(topic).uniqueField else { return [:] }
+        let reply = try await redis.send("HGETALL", RESPArgument(TopicKeys(topic).unique(field)))
+        var index: [String: String] = [:]
+        for pair in reply.pairs ?? [] {
+            if let value = pair.key.string, let id = pair.value.string { index[value] = id }
+        }
+        return index
+    }
+
     /// The aggregate's current version, or nil when it is not live.
     public func version(_ topic: Topic, id: String) async throws -> Int? {
         let reply = try await redis.send("HGET", RESPArgument(TopicKeys(topic).versions), RESPArgument(id))

@@ -11,10 +11,13 @@ extension EventStore {
         let schema = TopicSchema.of(topic)
         for attempt in 1...5 {
             let mark = try await clockMark(topic)
+            let attemptStart = clock.now
             let fold = try await foldEvents(topic)
+            let folded = clock.now
             let staging = TopicKeys(staging: topic, token: Self.makeEventID())
             let ids = fold.orderedIDs
             try await writeStaged(fold, ids: ids, into: staging)
+            let staged = clock.now
             var arguments = Self.scriptPrefix(base: live.tag, schema: schema)
             arguments += [RESPArgument(mark), RESPArgument(staging.base)] + ids.map { RESPArgument($0) }
             do {
@@ -24,7 +27,9 @@ extension EventStore {
                 continue
             }
             logger.info("projection rebuilt", metadata: ["topic": "\(topic.rawValue)", "rebuild.events": "\(fold.eventCount)"])
-            return RebuildReport(events: fold.eventCount, entities: ids.count, duration: clock.now - start, attempts: attempt)
+            let end = clock.now
+            return RebuildReport(events: fold.eventCount, entities: ids.count, duration: end - start, attempts: attempt,
+                                 foldDuration: folded - attemptStart, stageDuration: staged - folded, swapDuration: end - staged)
         }
         throw EventStoreError(.concurrentWrites, "rebuild of \(topic.rawValue) gave up: events kept arriving")
     }
@@ -48,24 +53,36 @@ extension EventStore {
         return "\(parts.first?.string ?? "")-\(parts.dropFirst().first?.string ?? "")"
     }
 
-    /// Reads every event of the topic (each stream in pages, pipelined) and folds them in commit order.
+    /// Reads every event of the topic (its streams in pages, pipelined; the next page is in flight while this
+    /// one is parsed) and folds them in commit order.
     func foldEvents(_ topic: Topic) async throws -> ProjectionFold {
         let keys = TopicKeys(topic)
-        let page = 2_000
-        var runs: [[StoredEvent]] = Array(repeating: [], count: EventAction.allCases.count)
-        var cursors: [String?] = Array(repeating: "-", count: runs.count)
-        while cursors.contains(where: { $0 != nil }) {
+        let actions = EventAction.allCases
+        let page = 1_000
+        @Sendable func fetch(_ cursors: [String?]) async throws -> [(index: Int, reply: RESPValue)] {
             let open = cursors.indices.filter { cursors[$0] != nil }
+            guard !open.isEmpty else { return [] }
             let replies = try await redis.pipeline(open.map { index in
-                [RESPArgument("XRANGE"), RESPArgument(keys.stream(EventAction.allCases[index])), RESPArgument(cursors[index]!),
+                [RESPArgument("XRANGE"), RESPArgument(keys.stream(actions[index])), RESPArgument(cursors[index]!),
                  "+", "COUNT", RESPArgument(page)]
             })
-            for (index, result) in zip(open, replies) {
-                let entries = try StoredEvent.entries(of: try result.get(), topic: topic, action: EventAction.allCases[index],
-                                                      maxEntitySize: maxEntitySize)
-                runs[index] += entries
-                cursors[index] = entries.count < page ? nil : "(\(entries[entries.count - 1].entryID)"
+            return try zip(open, replies).map { ($0, try $1.get()) }
+        }
+        var runs: [[StoredEvent]] = Array(repeating: [], count: actions.count)
+        var cursors: [String?] = Array(repeating: "-", count: actions.count)
+        var current = try await fetch(cursors)
+        while !current.isEmpty {
+            for (index, reply) in current {
+                let rows = reply.array ?? []
+                let last = rows.last?.array?.first?.string
+                cursors[index] = rows.count < page || last == nil ? nil : "(\(last!)"
             }
+            let following = cursors
+            async let next = fetch(following)
+            for (index, reply) in current {
+                runs[index] += try StoredEvent.entries(of: reply, topic: topic, action: actions[index], maxEntitySize: maxEntitySize)
+            }
+            current = try await next
         }
         var fold = ProjectionFold(schema: TopicSchema.of(topic))
         for event in Self.merge(runs, limit: .max) {
@@ -81,8 +98,11 @@ extension EventStore {
             for result in try await redis.pipeline(commands) { _ = try result.get() }
             commands.removeAll(keepingCapacity: true)
         }
+        // Ids and versions go in multi-member commands: far fewer commands than one per entity.
+        var scores: [RESPArgument] = []
+        var versions: [RESPArgument] = []
         for (position, id) in ids.enumerated() {
-            guard let record = fold.records[id] else { continue }
+            guard let record = fold.record(id) else { continue }
             var hset: [RESPArgument] = ["HSET", RESPArgument(staging.entity(id))]
             for field in record.fields { hset += [RESPArgument(field.name), RESPArgument(bytes: field.value)] }
             if record.fields.isEmpty { hset += ["id", RESPArgument(bytes: RawJSON.encode(id))] }
@@ -90,13 +110,23 @@ extension EventStore {
             for list in record.lists where !list.items.isEmpty {
                 commands.append(["RPUSH", RESPArgument(staging.list(list.name, id))] + list.items.map { RESPArgument(bytes: $0) })
             }
-            commands.append(["ZADD", RESPArgument(staging.ids), RESPArgument(position + 1), RESPArgument(id)])
-            commands.append(["HSET", RESPArgument(staging.versions), RESPArgument(id), RESPArgument(fold.versions[id] ?? 1)])
+            scores += [RESPArgument(position + 1), RESPArgument(id)]
+            versions += [RESPArgument(id), RESPArgument(fold.version(id) ?? 1)]
+            if scores.count >= 2_000 {
+                commands += [["ZADD", RESPArgument(staging.ids)] + scores, ["HSET", RESPArgument(staging.versions)] + versions]
+                scores.removeAll(keepingCapacity: true)
+                versions.removeAll(keepingCapacity: true)
+            }
             try await flush(force: false)
         }
+        if !scores.isEmpty {
+            commands += [["ZADD", RESPArgument(staging.ids)] + scores, ["HSET", RESPArgument(staging.versions)] + versions]
+        }
         if let field = fold.schema.uniqueField {
-            for (value, id) in fold.uniqueOwners {
-                commands.append(["HSET", RESPArgument(staging.unique(field)), RESPArgument(value), RESPArgument(id)])
+            let owners = Array(fold.uniqueOwners)
+            for start in stride(from: 0, to: owners.count, by: 1_000) {
+                commands.append(["HSET", RESPArgument(staging.unique(field))]
+                                + owners[start..<min(owners.count, start + 1_000)].flatMap { [RESPArgument($0.key), RESPArgument($0.value)] })
                 try await flush(force: false)
             }
         }
@@ -132,19 +162,19 @@ extension EventStore {
         for id in expectedIDs {
             guard let mine = projected[id] else {
                 differences.append(Difference(kind: .missing, aggregateID: id, projection: "absent",
-                                              events: String(decoding: fold.records[id]?.json ?? [], as: UTF8.self)))
+                                              events: String(decoding: fold.record(id)?.json ?? [], as: UTF8.self)))
                 continue
             }
-            if let folded = fold.records[id], !mine.sameContent(as: folded) {
+            if let folded = fold.record(id), !mine.sameContent(as: folded) {
                 differences.append(Difference(kind: .entity, aggregateID: id, projection: String(decoding: mine.json, as: UTF8.self),
                                               events: String(decoding: folded.json, as: UTF8.self)))
             }
-            if projectedVersions[id] != fold.versions[id] {
+            if projectedVersions[id] != fold.version(id) {
                 differences.append(Difference(kind: .version, aggregateID: id, projection: "\(projectedVersions[id] ?? 0)",
-                                              events: "\(fold.versions[id] ?? 0)"))
+                                              events: "\(fold.version(id) ?? 0)"))
             }
         }
-        for id in projectedIDs where fold.records[id] == nil {
+        for id in projectedIDs where fold.record(id) == nil {
             differences.append(Difference(kind: .unexpected, aggregateID: id, projection: "present", events: "absent"))
         }
         if differences.isEmpty, projectedIDs != expectedIDs {

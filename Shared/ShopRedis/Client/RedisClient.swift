@@ -70,9 +70,9 @@ public final class RedisClient: RedisCommandExecutor, Service, Sendable {
                 if !Task.isCancelled { logger.warning("Redis connection lost, reconnecting", metadata: ["redis.slot": "\(slot)"]) }
             } catch {
                 let waiters = state.withLock { $0.recordFailure(error) }
-                let failure = RedisClientError(.unavailable, "Redis at \(configuration.host):\(configuration.port) is unreachable: \(error)")
+                let failure = RedisClientError(.unavailable, "Redis at \(configuration.host):\(configuration.port) is unreachable: \(Self.reason(error))")
                 for waiter in waiters { waiter.fail(failure) }
-                logger.warning("Redis connection failed, retrying", metadata: ["redis.error": "\(error)", "redis.retry_in_ms": "\(delay.nanoseconds / 1_000_000)"])
+                logger.warning("Redis connection failed, retrying", metadata: ["redis.error": "\(Self.reason(error))", "redis.retry_in_ms": "\(delay.nanoseconds / 1_000_000)"])
                 // Backoff between attempts; cancellation (shutdown) ends the sleep early.
                 try? await Task.sleep(for: .nanoseconds(delay.nanoseconds))
                 delay = min(delay * 2, configuration.maxReconnectDelay)
@@ -80,8 +80,13 @@ public final class RedisClient: RedisCommandExecutor, Service, Sendable {
         }
     }
 
+    /// The message of a failure without repeating our own "Redis unavailable" prefix.
+    static func reason(_ error: any Error) -> String {
+        (error as? RedisClientError)?.message ?? "\(error)"
+    }
+
     /// A live multiplexed connection, round robin; waits while the pool is (re)connecting.
-    func connection() async throws -> RedisConnection {
+    nonisolated(nonsending) func connection() async throws -> RedisConnection {
         let eventLoop = eventLoopGroup.any()
         let decision = state.withLock { $0.acquire(eventLoop: eventLoop, configuration: configuration) }
         switch decision {
@@ -106,15 +111,15 @@ public final class RedisClient: RedisCommandExecutor, Service, Sendable {
         }
     }
 
-    public func send(_ arguments: [RESPArgument]) async throws -> RESPValue {
+    nonisolated(nonsending) public func send(_ arguments: [RESPArgument]) async throws -> RESPValue {
         try await connection().send(arguments)
     }
 
-    public func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, RedisServerError>] {
+    nonisolated(nonsending) public func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, RedisServerError>] {
         try await connection().pipeline(commands)
     }
 
-    public func sendBlocking(_ arguments: [RESPArgument], blockFor: TimeAmount?) async throws -> RESPValue {
+    nonisolated(nonsending) public func sendBlocking(_ arguments: [RESPArgument], blockFor: TimeAmount?) async throws -> RESPValue {
         try await withDedicatedConnection { try await $0.sendBlocking(arguments, blockFor: blockFor) }
     }
 

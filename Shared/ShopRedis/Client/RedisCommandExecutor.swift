@@ -3,23 +3,23 @@ import NIOCore
 /// Something that runs Redis commands: the pooled `RedisClient` or one `RedisConnection`.
 public protocol RedisCommandExecutor: Sendable {
     /// Sends one command; an error reply throws `RedisServerError`, a client failure `RedisClientError`.
-    func send(_ arguments: [RESPArgument]) async throws -> RESPValue
+    nonisolated(nonsending) func send(_ arguments: [RESPArgument]) async throws -> RESPValue
     /// Sends commands in one write; replies in order, each an error reply or a value.
-    func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, RedisServerError>]
+    nonisolated(nonsending) func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, RedisServerError>]
     /// Sends a command that blocks on the server (`BLOCK`, `BLPOP`); `blockFor` nil means forever.
     /// The pooled client runs it on a dedicated connection so nobody else waits behind it.
-    func sendBlocking(_ arguments: [RESPArgument], blockFor: TimeAmount?) async throws -> RESPValue
+    nonisolated(nonsending) func sendBlocking(_ arguments: [RESPArgument], blockFor: TimeAmount?) async throws -> RESPValue
 }
 
 extension RedisCommandExecutor {
     /// Sends one command given as variadic arguments.
     @inlinable
-    public func send(_ arguments: RESPArgument...) async throws -> RESPValue {
+    nonisolated(nonsending) public func send(_ arguments: RESPArgument...) async throws -> RESPValue {
         try await send(arguments)
     }
 
     /// Runs a script by SHA1; on `NOSCRIPT` loads it and retries once (also after a restart or `SCRIPT FLUSH`).
-    public func evalSHA(_ script: RedisScript, keys: [RESPArgument] = [], arguments: [RESPArgument] = []) async throws -> RESPValue {
+    nonisolated(nonsending) public func evalSHA(_ script: RedisScript, keys: [RESPArgument] = [], arguments: [RESPArgument] = []) async throws -> RESPValue {
         var command: [RESPArgument] = ["EVALSHA", RESPArgument(script.sha1), RESPArgument(keys.count)]
         command.reserveCapacity(3 + keys.count + arguments.count)
         command.append(contentsOf: keys)
@@ -34,14 +34,14 @@ extension RedisCommandExecutor {
 
     /// Loads a script into the server's cache; returns its SHA1.
     @discardableResult
-    public func scriptLoad(_ script: RedisScript) async throws -> String {
+    nonisolated(nonsending) public func scriptLoad(_ script: RedisScript) async throws -> String {
         let reply = try await send("SCRIPT", "LOAD", RESPArgument(script.source))
         guard let sha = reply.string else { throw RedisClientError.unexpected(reply, for: "SCRIPT LOAD") }
         return sha
     }
 
     /// Replies `PONG` or throws: a readiness check.
-    public func ping() async throws {
+    nonisolated(nonsending) public func ping() async throws {
         let reply = try await send("PING")
         guard reply.string == "PONG" else { throw RedisClientError.unexpected(reply, for: "PING") }
     }

@@ -50,7 +50,7 @@ struct RedisPoolState {
             if let connection = slots[slot], connection.isActive { return .use(connection) }
         }
         if case .running = lifecycle, let lastFailure {
-            return .fail(RedisClientError(.unavailable, "Redis at \(configuration.host):\(configuration.port) is unreachable: \(lastFailure)"))
+            return .fail(RedisClientError(.unavailable, "Redis at \(configuration.host):\(configuration.port) is unreachable: \(RedisClient.reason(lastFailure))"))
         }
         let id = nextWaiterID
         nextWaiterID += 1

@@ -2,13 +2,13 @@ import NIOCore
 
 extension RedisCommandExecutor {
     /// `MEMORY USAGE`: bytes the key and its value use, nil when the key does not exist.
-    public func memoryUsage(_ key: String) async throws -> Int? {
+    nonisolated(nonsending) public func memoryUsage(_ key: String) async throws -> Int? {
         let reply = try await send("MEMORY", "USAGE", RESPArgument(key))
         return reply.isNull ? nil : try reply.intValue("MEMORY USAGE")
     }
 
     /// `INFO [section]` as `name: value` pairs (section headers and blank lines dropped).
-    public func info(_ section: String? = nil) async throws -> [String: String] {
+    nonisolated(nonsending) public func info(_ section: String? = nil) async throws -> [String: String] {
         let reply = try await send(section.map { ["INFO", RESPArgument($0)] } ?? ["INFO"])
         var result: [String: String] = [:]
         for line in try reply.stringValue("INFO").split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
@@ -19,7 +19,7 @@ extension RedisCommandExecutor {
     }
 
     /// One `SCAN` step: the next cursor (`0` when done) and the keys found, optionally only of one `type`.
-    public func scan(cursor: String = "0", match: String? = nil, count: Int? = nil, type: String? = nil) async throws -> (cursor: String, keys: [String]) {
+    nonisolated(nonsending) public func scan(cursor: String = "0", match: String? = nil, count: Int? = nil, type: String? = nil) async throws -> (cursor: String, keys: [String]) {
         var command: [RESPArgument] = ["SCAN", RESPArgument(cursor)]
         if let match { command += ["MATCH", RESPArgument(match)] }
         if let count { command += ["COUNT", RESPArgument(count)] }
@@ -31,7 +31,7 @@ extension RedisCommandExecutor {
     }
 
     /// Every key matching `match` (and `type`), following the cursor to the end; keys may repeat as SCAN allows.
-    public func scanAll(match: String? = nil, type: String? = nil, count: Int = 1000) async throws -> [String] {
+    nonisolated(nonsending) public func scanAll(match: String? = nil, type: String? = nil, count: Int = 1000) async throws -> [String] {
         var keys: [String] = []
         var cursor = "0"
         repeat {

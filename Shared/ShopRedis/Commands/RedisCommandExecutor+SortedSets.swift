@@ -3,7 +3,7 @@ import NIOCore
 extension RedisCommandExecutor {
     /// `ZADD`: adds or rescores members; returns how many were new.
     @discardableResult
-    public func zadd(_ key: String, members: [(score: Double, member: RESPArgument)], onlyNew: Bool = false) async throws -> Int {
+    nonisolated(nonsending) public func zadd(_ key: String, members: [(score: Double, member: RESPArgument)], onlyNew: Bool = false) async throws -> Int {
         var command: [RESPArgument] = ["ZADD", RESPArgument(key)]
         if onlyNew { command.append("NX") }
         for (score, member) in members {
@@ -14,7 +14,7 @@ extension RedisCommandExecutor {
     }
 
     /// `ZRANGE` by rank (inclusive; negative counts from the end): members in score order.
-    public func zrange(_ key: String, start: Int = 0, stop: Int = -1) async throws -> [ByteBuffer] {
+    nonisolated(nonsending) public func zrange(_ key: String, start: Int = 0, stop: Int = -1) async throws -> [ByteBuffer] {
         try await send("ZRANGE", RESPArgument(key), RESPArgument(start), RESPArgument(stop)).arrayValue("ZRANGE").map {
             guard let bytes = $0.bytes else { throw RedisClientError.unexpected($0, for: "ZRANGE") }
             return bytes
@@ -22,7 +22,7 @@ extension RedisCommandExecutor {
     }
 
     /// `ZRANGE … WITHSCORES`: members with their scores, in score order.
-    public func zrangeWithScores(_ key: String, start: Int = 0, stop: Int = -1) async throws -> [(member: ByteBuffer, score: Double)] {
+    nonisolated(nonsending) public func zrangeWithScores(_ key: String, start: Int = 0, stop: Int = -1) async throws -> [(member: ByteBuffer, score: Double)] {
         let reply = try await send("ZRANGE", RESPArgument(key), RESPArgument(start), RESPArgument(stop), "WITHSCORES")
         let flat = try reply.arrayValue("ZRANGE")
         guard flat.count % 2 == 0 else { throw RedisClientError.unexpected(reply, for: "ZRANGE") }
@@ -33,19 +33,19 @@ extension RedisCommandExecutor {
     }
 
     /// `ZSCORE`: the member's score, nil when absent.
-    public func zscore(_ key: String, member: RESPArgument) async throws -> Double? {
+    nonisolated(nonsending) public func zscore(_ key: String, member: RESPArgument) async throws -> Double? {
         let reply = try await send("ZSCORE", RESPArgument(key), member)
         return reply.isNull ? nil : reply.double
     }
 
     /// `ZREM`: how many members were removed.
     @discardableResult
-    public func zrem(_ key: String, members: [RESPArgument]) async throws -> Int {
+    nonisolated(nonsending) public func zrem(_ key: String, members: [RESPArgument]) async throws -> Int {
         try await send([RESPArgument("ZREM"), RESPArgument(key)] + members).intValue("ZREM")
     }
 
     /// `ZCARD`: the number of members.
-    public func zcard(_ key: String) async throws -> Int {
+    nonisolated(nonsending) public func zcard(_ key: String) async throws -> Int {
         try await send("ZCARD", RESPArgument(key)).intValue("ZCARD")
     }
 }

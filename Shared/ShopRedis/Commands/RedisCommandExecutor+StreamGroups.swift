@@ -4,7 +4,7 @@ extension RedisCommandExecutor {
     /// `XGROUP CREATE`: creates a group reading from `id` (`$`: only new entries, `0`: everything);
     /// returns false when the group already existed (`BUSYGROUP` is tolerated).
     @discardableResult
-    public func xgroupCreate(_ key: String, group: String, id: String = "$", mkstream: Bool = true) async throws -> Bool {
+    nonisolated(nonsending) public func xgroupCreate(_ key: String, group: String, id: String = "$", mkstream: Bool = true) async throws -> Bool {
         var command: [RESPArgument] = ["XGROUP", "CREATE", RESPArgument(key), RESPArgument(group), RESPArgument(id)]
         if mkstream { command.append("MKSTREAM") }
         do {
@@ -17,13 +17,13 @@ extension RedisCommandExecutor {
 
     /// `XGROUP DESTROY`: true when the group existed.
     @discardableResult
-    public func xgroupDestroy(_ key: String, group: String) async throws -> Bool {
+    nonisolated(nonsending) public func xgroupDestroy(_ key: String, group: String) async throws -> Bool {
         try await send("XGROUP", "DESTROY", RESPArgument(key), RESPArgument(group)).intValue("XGROUP DESTROY") == 1
     }
 
     /// `XREADGROUP`: `>` for new entries, an id (`0`) to re-read this consumer's pending ones.
     /// `block` nil does not block, `.zero` blocks forever; blocking reads on the pooled client use a dedicated connection.
-    public func xreadgroup(group: String, consumer: String, streams: [(key: String, id: String)], count: Int? = nil,
+    nonisolated(nonsending) public func xreadgroup(group: String, consumer: String, streams: [(key: String, id: String)], count: Int? = nil,
                            block: TimeAmount? = nil, noAck: Bool = false) async throws -> [StreamReadResult] {
         var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(group), RESPArgument(consumer)]
         if let count { command += ["COUNT", RESPArgument(count)] }
@@ -36,13 +36,13 @@ extension RedisCommandExecutor {
 
     /// `XACK`: acknowledges entries; returns how many were pending.
     @discardableResult
-    public func xack(_ key: String, group: String, ids: [String]) async throws -> Int {
+    nonisolated(nonsending) public func xack(_ key: String, group: String, ids: [String]) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
         return try await send([RESPArgument("XACK"), RESPArgument(key), RESPArgument(group)] + ids.map { RESPArgument($0) }).intValue("XACK")
     }
 
     /// `XPENDING key group`: the summary.
-    public func xpending(_ key: String, group: String) async throws -> StreamPendingSummary {
+    nonisolated(nonsending) public func xpending(_ key: String, group: String) async throws -> StreamPendingSummary {
         let reply = try await send("XPENDING", RESPArgument(key), RESPArgument(group))
         let parts = try reply.arrayValue("XPENDING")
         guard parts.count == 4, let count = parts[0].int else { throw RedisClientError.unexpected(reply, for: "XPENDING") }
@@ -57,7 +57,7 @@ extension RedisCommandExecutor {
     }
 
     /// `XPENDING key group [IDLE ms] start end count [consumer]`: pending entries with owner, idle time and deliveries.
-    public func xpending(_ key: String, group: String, start: String = "-", end: String = "+", count: Int,
+    nonisolated(nonsending) public func xpending(_ key: String, group: String, start: String = "-", end: String = "+", count: Int,
                          consumer: String? = nil, minIdle: TimeAmount? = nil) async throws -> [StreamPendingEntry] {
         var command: [RESPArgument] = ["XPENDING", RESPArgument(key), RESPArgument(group)]
         if let minIdle { command += ["IDLE", RESPArgument(Int(minIdle.nanoseconds / 1_000_000))] }
@@ -74,7 +74,7 @@ extension RedisCommandExecutor {
     }
 
     /// `XCLAIM`: takes over entries idle at least `minIdle`; returns those claimed (deleted ones are left out).
-    public func xclaim(_ key: String, group: String, consumer: String, minIdle: TimeAmount, ids: [String]) async throws -> [StreamEntry] {
+    nonisolated(nonsending) public func xclaim(_ key: String, group: String, consumer: String, minIdle: TimeAmount, ids: [String]) async throws -> [StreamEntry] {
         guard !ids.isEmpty else { return [] }
         let command: [RESPArgument] = ["XCLAIM", RESPArgument(key), RESPArgument(group), RESPArgument(consumer),
                                        RESPArgument(Int(minIdle.nanoseconds / 1_000_000))] + ids.map { RESPArgument($0) }
@@ -83,7 +83,7 @@ extension RedisCommandExecutor {
     }
 
     /// `XAUTOCLAIM`: claims up to `count` entries idle at least `minIdle`, scanning from `start`.
-    public func xautoclaim(_ key: String, group: String, consumer: String, minIdle: TimeAmount, start: String = "0-0",
+    nonisolated(nonsending) public func xautoclaim(_ key: String, group: String, consumer: String, minIdle: TimeAmount, start: String = "0-0",
                            count: Int = 100) async throws -> StreamAutoClaimResult {
         let reply = try await send("XAUTOCLAIM", RESPArgument(key), RESPArgument(group), RESPArgument(consumer),
                                    RESPArgument(Int(minIdle.nanoseconds / 1_000_000)), RESPArgument(start), "COUNT", RESPArgument(count))
@@ -95,7 +95,7 @@ extension RedisCommandExecutor {
     }
 
     /// `XINFO GROUPS`: every consumer group of the stream.
-    public func xinfoGroups(_ key: String) async throws -> [StreamGroupInfo] {
+    nonisolated(nonsending) public func xinfoGroups(_ key: String) async throws -> [StreamGroupInfo] {
         let reply = try await send("XINFO", "GROUPS", RESPArgument(key))
         return try reply.arrayValue("XINFO GROUPS").map { item in
             let info = try item.dictionary("XINFO GROUPS")
@@ -108,7 +108,7 @@ extension RedisCommandExecutor {
     }
 
     /// `XINFO CONSUMERS`: every consumer of a group.
-    public func xinfoConsumers(_ key: String, group: String) async throws -> [StreamConsumerInfo] {
+    nonisolated(nonsending) public func xinfoConsumers(_ key: String, group: String) async throws -> [StreamConsumerInfo] {
         let reply = try await send("XINFO", "CONSUMERS", RESPArgument(key), RESPArgument(group))
         return try reply.arrayValue("XINFO CONSUMERS").map { item in
             let info = try item.dictionary("XINFO CONSUMERS")

@@ -3,7 +3,7 @@ import NIOCore
 extension RedisCommandExecutor {
     /// `XADD`: appends an entry and returns its id; trims by `maxLen` or `minID` (`~` unless `approximate` is false).
     @discardableResult
-    public func xadd(_ key: String, id: String = "*", fields: [(String, RESPArgument)], maxLen: Int? = nil, minID: String? = nil,
+    nonisolated(nonsending) public func xadd(_ key: String, id: String = "*", fields: [(String, RESPArgument)], maxLen: Int? = nil, minID: String? = nil,
                      approximate: Bool = true) async throws -> String {
         guard !fields.isEmpty else { throw RedisClientError(.invalidArgument, "XADD needs at least one field") }
         var command: [RESPArgument] = ["XADD", RESPArgument(key)]
@@ -14,14 +14,14 @@ extension RedisCommandExecutor {
     }
 
     /// `XRANGE`: entries from `start` to `end` inclusive (`-`/`+` for the ends), oldest first.
-    public func xrange(_ key: String, start: String = "-", end: String = "+", count: Int? = nil) async throws -> [StreamEntry] {
+    nonisolated(nonsending) public func xrange(_ key: String, start: String = "-", end: String = "+", count: Int? = nil) async throws -> [StreamEntry] {
         var command: [RESPArgument] = ["XRANGE", RESPArgument(key), RESPArgument(start), RESPArgument(end)]
         if let count { command += ["COUNT", RESPArgument(count)] }
         return try StreamEntry.list(try await send(command), command: "XRANGE")
     }
 
     /// `XREVRANGE`: entries from `end` down to `start`, newest first.
-    public func xrevrange(_ key: String, end: String = "+", start: String = "-", count: Int? = nil) async throws -> [StreamEntry] {
+    nonisolated(nonsending) public func xrevrange(_ key: String, end: String = "+", start: String = "-", count: Int? = nil) async throws -> [StreamEntry] {
         var command: [RESPArgument] = ["XREVRANGE", RESPArgument(key), RESPArgument(end), RESPArgument(start)]
         if let count { command += ["COUNT", RESPArgument(count)] }
         return try StreamEntry.list(try await send(command), command: "XREVRANGE")
@@ -29,7 +29,7 @@ extension RedisCommandExecutor {
 
     /// `XREAD`: entries after each id (`$` for new ones only). `block` nil does not block, `.zero` blocks forever;
     /// a blocking read on the pooled client runs on a dedicated connection.
-    public func xread(streams: [(key: String, id: String)], count: Int? = nil, block: TimeAmount? = nil) async throws -> [StreamReadResult] {
+    nonisolated(nonsending) public func xread(streams: [(key: String, id: String)], count: Int? = nil, block: TimeAmount? = nil) async throws -> [StreamReadResult] {
         var command: [RESPArgument] = ["XREAD"]
         if let count { command += ["COUNT", RESPArgument(count)] }
         if let block { command += ["BLOCK", RESPArgument(Int(block.nanoseconds / 1_000_000))] }
@@ -40,25 +40,25 @@ extension RedisCommandExecutor {
 
     /// `XTRIM`: trims by `maxLen` or `minID`; returns how many entries were removed.
     @discardableResult
-    public func xtrim(_ key: String, maxLen: Int? = nil, minID: String? = nil, approximate: Bool = false) async throws -> Int {
+    nonisolated(nonsending) public func xtrim(_ key: String, maxLen: Int? = nil, minID: String? = nil, approximate: Bool = false) async throws -> Int {
         let trim = try Self.trimArguments(maxLen: maxLen, minID: minID, approximate: approximate, required: true)
         return try await send([RESPArgument("XTRIM"), RESPArgument(key)] + trim).intValue("XTRIM")
     }
 
     /// `XLEN`: the number of entries (0 for a missing key).
-    public func xlen(_ key: String) async throws -> Int {
+    nonisolated(nonsending) public func xlen(_ key: String) async throws -> Int {
         try await send("XLEN", RESPArgument(key)).intValue("XLEN")
     }
 
     /// `XDEL`: removes entries by id; returns how many existed.
     @discardableResult
-    public func xdel(_ key: String, ids: [String]) async throws -> Int {
+    nonisolated(nonsending) public func xdel(_ key: String, ids: [String]) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
         return try await send([RESPArgument("XDEL"), RESPArgument(key)] + ids.map { RESPArgument($0) }).intValue("XDEL")
     }
 
     /// `XINFO STREAM`: length, groups, last id and the entries at both ends.
-    public func xinfoStream(_ key: String) async throws -> StreamInfo {
+    nonisolated(nonsending) public func xinfoStream(_ key: String) async throws -> StreamInfo {
         let reply = try await send("XINFO", "STREAM", RESPArgument(key))
         let info = try reply.dictionary("XINFO STREAM")
         guard let length = info["length"]?.int, let groups = info["groups"]?.int, let lastID = info["last-generated-id"]?.string else {
@@ -73,7 +73,7 @@ extension RedisCommandExecutor {
     }
 
     /// Blocking commands go where they delay nobody; non-blocking ones take the ordinary path.
-    func sendMaybeBlocking(_ command: [RESPArgument], block: TimeAmount?) async throws -> RESPValue {
+    nonisolated(nonsending) func sendMaybeBlocking(_ command: [RESPArgument], block: TimeAmount?) async throws -> RESPValue {
         guard let block else { return try await send(command) }
         return try await sendBlocking(command, blockFor: block == .zero ? nil : block)
     }

@@ -17,7 +17,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private var stateMachine = StateMachine()
     private var context: ChannelHandlerContext?
     private var readBuffer: ByteBuffer?
-    private let decoder: RESPDecoder
+    private var decoder: RESPDecoder
     private let timeoutCheckInterval: TimeAmount
     private var timeoutTask: RepeatedTask?
     private let logger: Logger

@@ -65,10 +65,17 @@ public final class RedisConnection: RedisCommandExecutor, Sendable {
         }
         if configuration.database != 0 { commands.append(["SELECT", RESPArgument(configuration.database)]) }
         if let name = configuration.clientName { commands.append(["CLIENT", "SETNAME", RESPArgument(name)]) }
-        guard !commands.isEmpty else { return }
-        for result in try await pipeline(commands, timeout: configuration.connectTimeout) {
+        // A restarted Redis accepts connections while it loads its data and answers LOADING to everything:
+        // such a connection is not ready, so the pool keeps retrying instead of handing it to callers.
+        commands.append(["PING"])
+        let results = try await pipeline(commands, timeout: configuration.connectTimeout)
+        for result in results.dropLast() {
             if case .failure(let error) = result { throw error }
         }
+        if case .failure(let error) = results.last, error.prefix == "LOADING" {
+            throw RedisClientError(.unavailable, "Redis is still loading its dataset")
+        }
+        // Any other PING failure (a user without +ping) does not make the connection unusable.
     }
 
     /// True while the connection is open.
@@ -82,20 +89,20 @@ public final class RedisConnection: RedisCommandExecutor, Sendable {
         try? await channel.close()
     }
 
-    public func send(_ arguments: [RESPArgument]) async throws -> RESPValue {
+    nonisolated(nonsending) public func send(_ arguments: [RESPArgument]) async throws -> RESPValue {
         try await send(arguments, timeout: configuration.commandTimeout)
     }
 
-    public func sendBlocking(_ arguments: [RESPArgument], blockFor: TimeAmount?) async throws -> RESPValue {
+    nonisolated(nonsending) public func sendBlocking(_ arguments: [RESPArgument], blockFor: TimeAmount?) async throws -> RESPValue {
         try await send(arguments, timeout: blockFor.map { $0 + configuration.commandTimeout })
     }
 
-    public func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, RedisServerError>] {
+    nonisolated(nonsending) public func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, RedisServerError>] {
         try await pipeline(commands, timeout: configuration.commandTimeout)
     }
 
     /// Sends one command; nil timeout waits as long as it takes (for `BLOCK 0`).
-    func send(_ arguments: [RESPArgument], timeout: TimeAmount?) async throws -> RESPValue {
+    nonisolated(nonsending) func send(_ arguments: [RESPArgument], timeout: TimeAmount?) async throws -> RESPValue {
         var buffer = channel.allocator.buffer(capacity: 64)
         RESPEncoder.encode(arguments, into: &buffer)
         let promise = channel.eventLoop.makePromise(of: RESPValue.self)
@@ -103,7 +110,7 @@ public final class RedisConnection: RedisCommandExecutor, Sendable {
         return try await wait(for: promise)
     }
 
-    func pipeline(_ commands: [[RESPArgument]], timeout: TimeAmount?) async throws -> [Result<RESPValue, RedisServerError>] {
+    nonisolated(nonsending) func pipeline(_ commands: [[RESPArgument]], timeout: TimeAmount?) async throws -> [Result<RESPValue, RedisServerError>] {
         guard !commands.isEmpty else { return [] }
         var buffer = channel.allocator.buffer(capacity: 64 * commands.count)
         for command in commands { RESPEncoder.encode(command, into: &buffer) }
@@ -124,9 +131,13 @@ public final class RedisConnection: RedisCommandExecutor, Sendable {
         }
     }
 
-    private func wait<Value: Sendable>(for promise: EventLoopPromise<Value>) async throws -> Value {
+    nonisolated(nonsending) private func wait<Value: Sendable>(for promise: EventLoopPromise<Value>) async throws -> Value {
+        // A continuation resumed from the promise, not `get()`, so the caller resumes on its own executor
+        // (the event loop itself when the caller is isolated to it) without a detour through the global pool.
         try await withTaskCancellationHandler {
-            try await promise.futureResult.get()
+            try await withUnsafeThrowingContinuation { continuation in
+                promise.futureResult.whenComplete { continuation.resume(with: $0) }
+            }
         } onCancel: {
             // The reply will still arrive and be matched to this (already failed) promise, keeping FIFO order.
             sawCancellation.store(true, ordering: .relaxed)

@@ -1,33 +1,70 @@
 import NIOCore
 
 /// Incremental RESP2/RESP3 decoder: returns nil (consuming nothing) until a whole frame has arrived.
+///
+/// A large frame arriving in many reads is not re-parsed from its start each time: past `scanThreshold`
+/// bytes the decoder switches to a cheap structural scan that resumes where it stopped, and parses once complete.
+/// Keep one decoder per byte stream and pass the same (growing) buffer until a frame is returned.
 public struct RESPDecoder: Sendable {
     /// The bounds this decoder enforces.
     public let limits: RESPDecoderLimits
+    /// Unfinished frames at least this long are scanned incrementally instead of re-parsed.
+    let scanThreshold: Int
+    /// Progress of the scan of an unfinished frame, relative to the buffer's reader index.
+    private var scan: (offset: Int, remaining: Int)?
 
     /// A decoder with the given limits.
     public init(limits: RESPDecoderLimits = RESPDecoderLimits()) {
+        self.init(limits: limits, scanThreshold: 16 * 1024)
+    }
+
+    init(limits: RESPDecoderLimits, scanThreshold: Int) {
         self.limits = limits
+        self.scanThreshold = scanThreshold
     }
 
     /// Decodes one whole frame from the front of `buffer` and consumes it; nil when more bytes are needed.
     /// Throws `RedisClientError` (`.protocolError`) on malformed input or a broken limit.
-    public func decode(_ buffer: inout ByteBuffer) throws -> RESPValue? {
+    public mutating func decode(_ buffer: inout ByteBuffer) throws -> RESPValue? {
         guard buffer.readableBytes > 0 else { return nil }
         let source = buffer
+        let limits = self.limits
+        if let progress = scan {
+            let complete: (offset: Int, remaining: Int)? = try source.withUnsafeReadableBytes { bytes in
+                var cursor = RESPCursor(bytes: bytes, source: source, limits: limits)
+                cursor.offset = progress.offset
+                var remaining = progress.remaining
+                let done = try cursor.scan(remaining: &remaining)
+                return done ? nil : (cursor.offset, remaining)
+            }
+            scan = complete
+            if scan != nil { return nil }
+        }
         let result: (RESPValue, Int)? = try source.withUnsafeReadableBytes { bytes in
-            var cursor = Cursor(bytes: bytes, source: source, limits: limits)
+            var cursor = RESPCursor(bytes: bytes, source: source, limits: limits)
             guard let value = try cursor.parseValue(depth: 0) else { return nil }
             return (value, cursor.offset)
         }
-        guard let (value, consumed) = result else { return nil }
+        guard let (value, consumed) = result else {
+            if buffer.readableBytes >= scanThreshold { startScan(source) }
+            return nil
+        }
         buffer.moveReaderIndex(forwardBy: consumed)
         return value
+    }
+
+    private mutating func startScan(_ source: ByteBuffer) {
+        let limits = self.limits
+        scan = try? source.withUnsafeReadableBytes { bytes in
+            var cursor = RESPCursor(bytes: bytes, source: source, limits: limits)
+            var remaining = 1
+            return try cursor.scan(remaining: &remaining) ? nil : (cursor.offset, remaining)
+        }
     }
 }
 
 /// A read position in the bytes of one decode attempt.
-private struct Cursor {
+struct RESPCursor {
     let bytes: UnsafeRawBufferPointer
     let source: ByteBuffer
     let limits: RESPDecoderLimits
