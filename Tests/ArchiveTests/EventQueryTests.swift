@@ -16,7 +16,7 @@ struct EventQueryTests {
     }
 
     @Test("bad values are refused with a message naming the parameter", arguments: [
-        ("topic", "orders"), ("topic", ""), ("action", "create"), ("aggregate_id", ""), ("aggregate_id", String(repeating: "x", count: 201)),
+        ("topic", "orders"), ("topic", ""), ("action", "create"), ("aggregate_id", ""), ("aggregate_id", String(repeating: "x", count: 201)), ("aggregate_id", "a\u{0}b"),
         ("after", "abc"), ("after", "17"), ("after", "17-3:nope"), ("after", "99999999999999999999-0"), ("after", "9223372036854775808-0"),
         ("limit", "0"), ("limit", "10001"), ("limit", "-1"), ("limit", "ten"), ("limit", "1.5"),
         ("contains", "[1]"), ("contains", "\"x\""), ("contains", "{"), ("contains", "null"), ("colour", "red"),

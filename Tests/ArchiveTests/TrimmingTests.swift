@@ -64,7 +64,9 @@ struct TrimmingTests {
                 #expect(done)
             }
             let reports = try await harness.trimmer(ArchiveHarness.fastConfiguration(retention: .seconds(3600))).trimOnce()
-            #expect(reports.allSatisfy { $0.trimmed == 0 && $0.heldBy.hasPrefix("retention") })
+            let customer = reports.filter { $0.stream.contains("{customer}") }
+            #expect(customer.count == 3 && customer.allSatisfy { $0.trimmed == 0 && $0.heldBy.hasPrefix("retention") }, "\(reports)")
+            #expect(reports.filter { !$0.stream.contains("{customer}") }.allSatisfy { $0.trimmed == 0 && $0.heldBy.contains("empty") })
             #expect(try await harness.streamEntryIDs([.customer]).count == events.count)
         }
     }

@@ -50,8 +50,8 @@ public struct EventQuery: Sendable, Equatable {
             self.action = action
         }
         if let text = parameters["aggregate_id"] {
-            guard !text.isEmpty, text.utf8.count <= 200 else {
-                throw ArchiveError(.badQuery, "aggregate_id must be 1 to 200 bytes long")
+            guard !text.isEmpty, text.utf8.count <= 200, !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw ArchiveError(.badQuery, "aggregate_id must be 1 to 200 bytes long, without control characters")
             }
             aggregateID = text
         }

@@ -19,6 +19,7 @@ enum TrimScript {
       return { trimmed, min_id or '', held_by, now }
     end
     if redis.call('EXISTS', stream) == 0 then return { 0, '', 'no stream', now } end
+    if redis.call('XLEN', stream) == 0 then return report(nil, 'nothing to trim: the stream is empty', 0) end
     local best_ms, best_seq = now - retention, 0
     local held_by = 'retention: entries younger than ' .. fmt(retention / 1000) .. ' s stay in Redis'
     local function consider(id, why)

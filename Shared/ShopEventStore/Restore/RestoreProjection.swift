@@ -24,7 +24,7 @@ extension EventStore {
             commands.removeAll(keepingCapacity: true)
         }
         for (position, id) in fold.orderedIDs.enumerated() {
-            guard let record = fold.records[id] else { continue }
+            guard let record = fold.record(id) else { continue }
             var hset: [RESPArgument] = ["HSET", RESPArgument(keys.entity(id))]
             for field in record.fields { hset += [RESPArgument(field.name), RESPArgument(bytes: field.value)] }
             if record.fields.isEmpty { hset += ["id", RESPArgument(bytes: RawJSON.encode(id))] }
@@ -33,7 +33,7 @@ extension EventStore {
                 commands.append(["RPUSH", RESPArgument(keys.list(list.name, id))] + list.items.map { RESPArgument(bytes: $0) })
             }
             commands.append(["ZADD", RESPArgument(keys.ids), RESPArgument(position + 1), RESPArgument(id)])
-            commands.append(["HSET", RESPArgument(keys.versions), RESPArgument(id), RESPArgument(fold.versions[id] ?? 1)])
+            commands.append(["HSET", RESPArgument(keys.versions), RESPArgument(id), RESPArgument(fold.version(id) ?? 1)])
             try await flush(force: false)
         }
         if let field = fold.schema.uniqueField {
