@@ -12,6 +12,7 @@ struct OrderShopCommand: AsyncParsableCommand {
             BenchRedis.self,   // bench-redis: make bench-redis (redis)
             BenchEvents.self,  // bench-events: make bench-events (eventstore)
             Restore.self,      // restore: rebuild Redis from the PostgreSQL archive (archive)
+            BenchArchive.self, // bench-archive: make bench-archive (archive)
         ])
 }
 
