@@ -8,6 +8,8 @@ public struct ArchiveConfiguration: Sendable {
     public var batchSize = 2_000
     /// …or this long after its first entry arrived (T), whichever comes first.
     public var batchDelay: Duration = .milliseconds(50)
+    /// Batches written at once (each its own statement and connection) while the next one is read.
+    public var concurrentWrites = 2
     /// How long one blocking read waits when nothing is buffered.
     public var idleBlock: Duration = .seconds(1)
     /// First and longest pause after PostgreSQL or Redis failed, doubling in between.

@@ -1,4 +1,3 @@
-import NIOCore
 import ShopEventStore
 import ShopPostgres
 import ShopRedis
@@ -6,86 +5,78 @@ import ShopRedis
 extension Archiver {
     /// Inserts a batch in one statement and, once committed, acknowledges it; an entry that cannot be archived
     /// (malformed, or refused by PostgreSQL as data) goes to the topic's dead letters instead, so it blocks nothing.
-    func write(_ entries: [(stream: EventStreamID, entry: StreamEntry)], on connection: RedisConnection) async throws {
-        var events: [(stream: EventStreamID, event: StoredEvent)] = []
-        var rejected: [(stream: EventStreamID, entry: StreamEntry, reason: String)] = []
+    func write(_ entries: [ArchiveEntry]) async throws {
+        var events: [(entry: ArchiveEntry, event: StoredEvent)] = []
+        var rejected: [(entry: ArchiveEntry, reason: String)] = []
         var acknowledge: [EventStreamID: [String]] = [:]
-        for (stream, entry) in entries {
-            if entry.isDeleted {
-                acknowledge[stream, default: []].append(entry.id)  // trimmed while pending: nothing left to archive
+        events.reserveCapacity(entries.count)
+        for entry in entries {
+            guard let fields = entry.fields else {
+                acknowledge[entry.stream, default: []].append(entry.id)  // trimmed while pending: nothing left to archive
                 continue
             }
             do {
-                events.append((stream, try Self.event(from: entry, of: stream, maxEntitySize: configuration.maxEntitySize)))
+                let event = try StoredEvent(topic: entry.stream.topic, action: entry.stream.action, entryID: entry.id, fields: fields,
+                                            maxEntitySize: configuration.maxEntitySize)
+                events.append((entry, event))
             } catch {
-                rejected.append((stream, entry, "\(error)"))
+                rejected.append((entry, "\(error)"))
             }
         }
         var inserted = 0
+        var archived: [ArchiveEntry] = []
+        archived.reserveCapacity(events.count)
         for start in stride(from: 0, to: events.count, by: configuration.batchSize) {
-            let chunk = Array(events[start..<min(start + configuration.batchSize, events.count)])
+            let chunk = events[start..<min(start + configuration.batchSize, events.count)]
             do {
                 inserted += try await archive.insert(chunk.map(\.event))
+                archived += chunk.map(\.entry)
             } catch let error as PostgresError where error.isDataError {
                 // Some row is not storable; find it one row at a time, keep the rest.
-                for (stream, event) in chunk {
+                for (entry, event) in chunk {
                     do {
                         inserted += try await archive.insert([event])
+                        archived.append(entry)
                     } catch let error as PostgresError where error.isDataError {
-                        if let entry = entries.first(where: { $0.entry.id == event.entryID.description && $0.stream == stream })?.entry {
-                            rejected.append((stream, entry, error.message))
-                        }
-                        events.removeAll { $0.event.eventID == event.eventID && $0.stream == stream }
+                        rejected.append((entry, error.message))
                     }
                 }
             }
         }
-        for (stream, event) in events { acknowledge[stream, default: []].append(event.entryID.description) }
-        if !rejected.isEmpty { try await deadLetter(rejected, on: connection) }
+        for entry in archived { acknowledge[entry.stream, default: []].append(entry.id) }
+        if !rejected.isEmpty { try await deadLetter(rejected) }
         if !acknowledge.isEmpty {
-            let replies = try await connection.pipeline(acknowledge.map { stream, ids in
+            let replies = try await redis.pipeline(acknowledge.map { stream, ids in
                 [RESPArgument("XACK"), RESPArgument(stream.key), RESPArgument(configuration.group)] + ids.map { RESPArgument($0) }
             })
             for reply in replies { _ = try reply.get() }
         }
         failures.store(0, ordering: .relaxed)
-        archivedCounter.increment(by: events.count)
+        archivedCounter.increment(by: archived.count)
         state.withLock { state in
-            state.acknowledged += events.count
+            state.acknowledged += archived.count
             state.inserted += inserted
             state.batches += 1
             state.lastError = nil
         }
     }
 
-    /// Reads a stream entry as an event (inflating gzip entities); throws for a malformed one.
-    static func event(from entry: StreamEntry, of stream: EventStreamID, maxEntitySize: Int) throws -> StoredEvent {
-        var fields: [RESPValue] = []
-        fields.reserveCapacity(entry.fields.count * 2)
-        for field in entry.fields {
-            fields.append(.bulkString(ByteBuffer(string: field.name)))
-            fields.append(.bulkString(field.value))
-        }
-        return try StoredEvent(topic: stream.topic, action: stream.action, entryID: entry.id, fields: fields, maxEntitySize: maxEntitySize)
-    }
-
     /// Copies entries to `deadletter:{topic}` with the reason, then acknowledges them.
-    private func deadLetter(_ rejected: [(stream: EventStreamID, entry: StreamEntry, reason: String)],
-                            on connection: RedisConnection) async throws {
+    private func deadLetter(_ rejected: [(entry: ArchiveEntry, reason: String)]) async throws {
         var commands: [[RESPArgument]] = []
-        for (stream, entry, reason) in rejected {
-            var command: [RESPArgument] = ["XADD", RESPArgument(TopicKeys(stream.topic).deadLetter), "*",
+        for (entry, reason) in rejected {
+            let stream = entry.stream
+            let command: [RESPArgument] = ["XADD", RESPArgument(TopicKeys(stream.topic).deadLetter), "*",
                                            "stream", RESPArgument(stream.key), "entry_id", RESPArgument(entry.id),
                                            "group", RESPArgument(configuration.group), "consumer", RESPArgument(configuration.consumer),
                                            "error", RESPArgument(reason), "deliveries", "1"]
-            for field in entry.fields { command += [RESPArgument(field.name), RESPArgument(field.value)] }
-            commands.append(command)
+            commands.append(command + entry.arguments)
             commands.append(["XACK", RESPArgument(stream.key), RESPArgument(configuration.group), RESPArgument(entry.id)])
             logger.error("entry cannot be archived; moved to the dead letters", metadata: [
                 "stream": "\(stream.key)", "entry.id": "\(entry.id)", "error": "\(reason)",
             ])
         }
-        for reply in try await connection.pipeline(commands) { _ = try reply.get() }
+        for reply in try await redis.pipeline(commands) { _ = try reply.get() }
         deadLetterCounter.increment(by: rejected.count)
         state.withLock { $0.deadLettered += rejected.count }
     }

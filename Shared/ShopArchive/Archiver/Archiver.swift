@@ -18,6 +18,7 @@ public final class Archiver: Service, Sendable {
     public let configuration: ArchiveConfiguration
     /// The streams followed: the three of every topic.
     public let streams: [EventStreamID]
+    let streamsByKey: [String: EventStreamID]
     let redis: RedisClient
     let archive: EventArchive
     let logger: Logger
@@ -33,6 +34,7 @@ public final class Archiver: Service, Sendable {
         self.archive = archive
         self.configuration = configuration
         self.streams = streams
+        self.streamsByKey = Dictionary(streams.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var logger = logger
         logger[metadataKey: "consumer.group"] = "\(configuration.group)"
         self.logger = logger
@@ -91,43 +93,56 @@ public final class Archiver: Service, Sendable {
         while !shouldStop {
             let pending = try await read(on: connection, position: "0", count: configuration.batchSize, block: nil)
             if pending.isEmpty { break }
-            try await write(pending, on: connection)
+            try await write(pending)
         }
-        let clock = ContinuousClock()
-        var nextClaim = clock.now
-        var buffer: [(stream: EventStreamID, entry: StreamEntry)] = []
-        var deadline: ContinuousClock.Instant?
-        while !shouldStop {
-            if buffer.isEmpty, clock.now >= nextClaim {
-                try await claimAbandoned(on: connection)
-                nextClaim = clock.now + configuration.claimIdle / 2
-            }
-            let wait = deadline.map { max($0 - clock.now, .milliseconds(1)) } ?? configuration.idleBlock
-            buffer += try await read(on: connection, position: ">", count: configuration.batchSize - buffer.count, block: wait)
-            if !buffer.isEmpty, deadline == nil { deadline = clock.now + configuration.batchDelay }
-            if let due = deadline, buffer.count >= configuration.batchSize || clock.now >= due {
-                try await write(buffer, on: connection)
+        // Batches are written by up to `concurrentWrites` tasks while this one reads the next: each acknowledges
+        // only its own entries after its own COMMIT, so their order does not matter.
+        try await withThrowingTaskGroup(of: Void.self) { writers in
+            var writing = 0
+            let clock = ContinuousClock()
+            var nextClaim = clock.now
+            var buffer: [ArchiveEntry] = []
+            var deadline: ContinuousClock.Instant?
+            while !shouldStop {
+                if buffer.isEmpty, clock.now >= nextClaim {
+                    try await claimAbandoned(on: connection)
+                    nextClaim = clock.now + configuration.claimIdle / 2
+                }
+                let wait = deadline.map { max($0 - clock.now, .milliseconds(1)) } ?? configuration.idleBlock
+                buffer += try await read(on: connection, position: ">", count: configuration.batchSize - buffer.count, block: wait)
+                if !buffer.isEmpty, deadline == nil { deadline = clock.now + configuration.batchDelay }
+                guard let due = deadline, buffer.count >= configuration.batchSize || clock.now >= due else { continue }
+                if writing >= configuration.concurrentWrites {
+                    try await writers.next()
+                    writing -= 1
+                }
+                let batch = buffer
+                writers.addTask { try await self.write(batch) }
+                writing += 1
                 buffer.removeAll(keepingCapacity: true)
                 deadline = nil
             }
+            // Stopping: what was read is pending in Redis anyway; writing it now just saves the next start a re-read.
+            if !buffer.isEmpty { try await write(buffer) }
+            try await writers.waitForAll()
         }
-        // Stopping: what was read is pending in Redis anyway; writing it now just saves the next start a re-read.
-        if !buffer.isEmpty { try await write(buffer, on: connection) }
     }
 
     /// One XREADGROUP over every stream.
-    private func read(on connection: RedisConnection, position: String, count: Int,
-                      block: Duration?) async throws -> [(stream: EventStreamID, entry: StreamEntry)] {
-        let results = try await connection.xreadgroup(
-            group: configuration.group, consumer: configuration.consumer,
-            streams: streams.map { ($0.key, position) }, count: max(count, 1),
-            block: block.map { .milliseconds(max($0.wholeMilliseconds, 1)) })
-        var entries: [(stream: EventStreamID, entry: StreamEntry)] = []
-        for result in results {
-            guard let stream = streams.first(where: { $0.key == result.stream }) else { continue }
-            entries += result.entries.map { (stream, $0) }
+    private func read(on connection: RedisConnection, position: String, count: Int, block: Duration?) async throws -> [ArchiveEntry] {
+        var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(configuration.group), RESPArgument(configuration.consumer),
+                                       "COUNT", RESPArgument(max(count, 1))]
+        if let block { command += ["BLOCK", RESPArgument(Int(max(block.wholeMilliseconds, 1)))] }
+        command.append("STREAMS")
+        command += streams.map { RESPArgument($0.key) }
+        command += streams.map { _ in RESPArgument(position) }
+        let reply: RESPValue
+        if let block {
+            reply = try await connection.sendBlocking(command, blockFor: .milliseconds(max(block.wholeMilliseconds, 1)))
+        } else {
+            reply = try await connection.send(command)
         }
-        return entries
+        return ArchiveEntry.read(reply, streams: streamsByKey)
     }
 
     /// Takes over entries that another consumer of the group (an archiver under another name) left pending.
@@ -135,14 +150,17 @@ public final class Archiver: Service, Sendable {
         for stream in streams {
             var start = "0-0"
             repeat {
-                let claimed = try await connection.xautoclaim(
-                    stream.key, group: configuration.group, consumer: configuration.consumer,
-                    minIdle: .milliseconds(configuration.claimIdle.wholeMilliseconds), start: start, count: configuration.batchSize)
-                if !claimed.entries.isEmpty {
-                    logger.info("claimed abandoned entries", metadata: ["stream": "\(stream.key)", "archive.claimed": "\(claimed.entries.count)"])
-                    try await write(claimed.entries.map { (stream, $0) }, on: connection)
+                let reply = try await connection.send(
+                    "XAUTOCLAIM", RESPArgument(stream.key), RESPArgument(configuration.group), RESPArgument(configuration.consumer),
+                    RESPArgument(Int(configuration.claimIdle.wholeMilliseconds)), RESPArgument(start),
+                    "COUNT", RESPArgument(configuration.batchSize))
+                guard let parts = reply.array, parts.count >= 2, let next = parts[0].string else { break }
+                let claimed = ArchiveEntry.entries(parts[1], of: stream)
+                if !claimed.isEmpty {
+                    logger.info("claimed abandoned entries", metadata: ["stream": "\(stream.key)", "archive.claimed": "\(claimed.count)"])
+                    try await write(claimed)
                 }
-                start = claimed.nextStart
+                start = next
             } while start != "0-0" && !shouldStop
         }
     }
