@@ -32,7 +32,9 @@ struct BenchArchive: AsyncParsableCommand {
     var queries = 2_000
 
     func run() async throws {
-        guard events > 0, queryEvents >= events, queries > 0 else { throw ValidationError("counts must be positive, --query-events ≥ --events") }
+        guard events > 0, queryEvents >= events + 10, queries > 0 else {
+            throw ValidationError("counts must be positive and --query-events at least --events + 10 (the queried aggregates are bulk-loaded)")
+        }
         var logger = Logger(label: "bench-archive")
         logger.logLevel = .warning
         let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL), logger: logger)
@@ -116,7 +118,7 @@ struct BenchArchive: AsyncParsableCommand {
                 let response = try await client.execute(.GET, path)
                 let elapsed = clock.now - start
                 guard response.status == .ok, response.body.readableBytes > 30 else {
-                    throw ValidationError("query \(path) answered \(response.status.code)")
+                    throw ValidationError("query \(path) answered \(response.status.code) with \(response.body.readableBytes) bytes, not events")
                 }
                 if round >= 200 { latencies.append(elapsed) }  // the first 200 warm the connection and caches
             }
