@@ -30,8 +30,11 @@ let services: [(product: String, target: String)] = [
     ("archive-service", "ArchiveService"),
 ]
 
+/// The services that react to events with messages (and msg-service, which receives them) share ShopReactions.
+let reactingServices: Set<String> = ["BillingService", "CRMService", "MsgService"]
+
 let serviceDependencies: [Target.Dependency] = [
-    "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,
+    "ShopAPI", "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,
 ]
 
 let package = Package(
@@ -70,11 +73,16 @@ let package = Package(
                 path: "Shared/ShopService", swiftSettings: swiftSettings),
         .target(name: "ShopArchive", dependencies: ["ShopPostgres", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopHTTP", nioCore, logging, metrics, lifecycle],
                 path: "Shared/ShopArchive", swiftSettings: swiftSettings),
+        .target(name: "ShopAPI", dependencies: ["ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
+                path: "Shared/ShopAPI", swiftSettings: swiftSettings),
+        .target(name: "ShopReactions", dependencies: ["ShopService", "ShopEventStore", "ShopHTTP", "ShopDomain", "ShopRedis", logging, lifecycle, nioCore],
+                path: "Shared/ShopReactions", swiftSettings: swiftSettings),
         .target(name: "ShopTestSupport", dependencies: [logging, nioCore, nioPosix],
                 path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
     ]
     + services.map {
-        .executableTarget(name: $0.target, dependencies: serviceDependencies + ($0.target == "ArchiveService" ? ["ShopPostgres", "ShopArchive"] : []),
+        .executableTarget(name: $0.target, dependencies: serviceDependencies + ($0.target == "ArchiveService" ? ["ShopPostgres", "ShopArchive"] : [])
+                              + (reactingServices.contains($0.target) ? ["ShopReactions"] : []),
                           path: "Services/\($0.target)", swiftSettings: swiftSettings)
     }
     + [
@@ -87,6 +95,8 @@ let package = Package(
         .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
                                                           .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
                     path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ShopAPITests", dependencies: ["ShopAPI", "ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
+                    path: "Tests/ShopAPITests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain"],
                     path: "Tests/ShopDomainTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", lifecycle, logging],
@@ -97,7 +107,7 @@ let package = Package(
                     path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
         .testTarget(name: "ArchiveTests", dependencies: ["ShopArchive", "ShopEventStore", "ShopPostgres", "ShopRedis", "ShopDomain", "ShopHTTP", "ShopTestSupport", logging, nioCore],
                     path: "Tests/ArchiveTests", swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", logging, nioPosix],
+        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", "ShopEventStore", "ShopRedis", "ShopDomain", logging, nioPosix],
                     path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ]
 )

@@ -48,6 +48,9 @@ struct BenchEvents: AsyncParsableCommand {
             let reference = try await measureAppends(store: store, client: client, reference: true)
             print("append: ours=\(Int(ours))/s reference=\(Int(reference))/s ratio=\(String(format: "%.2f", ours / reference))")
             _ = try await client.send("FLUSHDB")
+            let reads = try await measureListReads(store: store)
+            print("read: findAllJSON of 300 orders=\(Int(reads))/s")
+            _ = try await client.send("FLUSHDB")
             let rebuilt = try await measureRebuild(store: store)
             print("rebuild: \(Int(rebuilt)) events/s")
             _ = try await client.send("FLUSHDB")
@@ -82,6 +85,28 @@ struct BenchEvents: AsyncParsableCommand {
             try await writers.waitForAll()
         }
         return Double(perWriter * concurrency) / (ContinuousClock.now - start).seconds
+    }
+
+    /// List reads per second (`GET /orders` without HTTP): 300 orders of 3 products, `concurrency` readers.
+    func measureListReads(store: EventStore) async throws -> Double {
+        let orders = (0..<300).map { index in
+            Order(id: "", productIDs: (0..<3).map { "product-\(index * 3 + $0)" }, customerID: "customer-\(index % 10)")
+        }
+        _ = try await store.create(orders)
+        let perReader = max(1, appends / (10 * concurrency))
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { readers in
+            for _ in 0..<concurrency {
+                readers.addTask {
+                    for _ in 0..<perReader {
+                        let json = try await store.findAllJSON(.order)
+                        guard json.count > 300 * 100 else { throw ValidationError("short read: \(json.count) bytes") }
+                    }
+                }
+            }
+            try await readers.waitForAll()
+        }
+        return Double(perReader * concurrency) / (ContinuousClock.now - start).seconds
     }
 
     /// Rebuild throughput over `rebuildEvents` events (two thirds creates, one third updates).

@@ -5,7 +5,7 @@ import ArgumentParser
 struct OrderShopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordershop-client",
-        abstract: "The OrderShop client: readiness, benchmarks and (later) the integration scenario.",
+        abstract: "The OrderShop client: readiness, benchmarks and the integration scenario.",
         subcommands: [
             Ready.self,        // ready: wait until the nine services answer /ready (runtime)
             HelloServer.self,  // hello-server: the ShopHTTP side of make bench-http (http)
@@ -13,6 +13,7 @@ struct OrderShopCommand: AsyncParsableCommand {
             BenchEvents.self,  // bench-events: make bench-events (eventstore)
             Restore.self,      // restore: rebuild Redis from the PostgreSQL archive (archive)
             BenchArchive.self, // bench-archive: make bench-archive (archive)
+            Scenario.self,     // scenario: the integration scenario against a running stack (reactions)
         ])
 }
 

@@ -1,6 +1,11 @@
-// crm-service (customer messages on events): wiring only. Later issues register its routes and consumers here.
+// crm-service (customer messages on events): wiring only. It follows customer_created, customer_deleted and
+// order_created in the `crm-service` consumer group and sends each message once, also after a stop or a crash.
+import ShopEventStore
+import ShopReactions
 import ShopService
 
 let config = ServiceConfig.fromEnvironment(name: "crm-service", defaultPort: 5006)
 let runtime = ServiceRuntime(config: config)
+let store = EventStore(redis: runtime.redis, logger: runtime.logger, compressionThreshold: config.eventCompressionThreshold)
+runtime.addService(CRMReactions(reactions: Reactions(runtime: runtime, store: store)).makeConsumer())
 await runtime.runUntilStopped()

@@ -1,6 +1,25 @@
-// gateway-api (the public API): wiring only. Later issues register its routes and consumers here.
+// gateway-api (the public API): wiring only. Queries read the projections in Redis; commands go to their owners.
+import Foundation
+import ShopAPI
+import ShopDomain
+import ShopEventStore
 import ShopService
 
 let config = ServiceConfig.fromEnvironment(name: "gateway-api", defaultPort: 5000)
 let runtime = ServiceRuntime(config: config)
+let store = EventStore(redis: runtime.redis, logger: runtime.logger, compressionThreshold: config.eventCompressionThreshold)
+let owners: [Topic: ServiceName] = [
+    .customer: .customer, .product: .product, .inventory: .inventory, .order: .order, .billing: .billing,
+]
+do {
+    let commands = CommandRoutes(
+        owners: try owners.mapValues { service in (service.executable, try runtime.client(for: service)) },
+        archive: try runtime.client(for: .archive))
+    runtime.register(routes: commands.register)
+} catch {
+    runtime.logger.critical("cannot create the upstream clients", metadata: ["error.message": "\(error)"])
+    exit(78)
+}
+runtime.register(routes: QueryRoutes(store: store).register)
+runtime.register(routes: MessageRoutes(redis: runtime.redis).register)
 await runtime.runUntilStopped()

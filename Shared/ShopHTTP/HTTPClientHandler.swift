@@ -76,7 +76,9 @@ final class HTTPClientHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is HTTPParserError {
+        if let parserError = error as? HTTPParserError, parserError == .invalidEOFState || parserError == .closedConnection {
+            self.fail(HTTPClientError(.connectionClosed, "upstream closed the connection in the middle of the response"))
+        } else if error is HTTPParserError {
             self.fail(HTTPClientError(.malformedResponse, "upstream sent a malformed HTTP response (\(error))"))
         } else {
             self.fail(HTTPClientError(.connectionClosed, "connection failed: \(error)"))

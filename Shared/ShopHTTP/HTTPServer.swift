@@ -99,7 +99,7 @@ public final class HTTPServer: Service, Sendable {
             limits.maxHeaderListSize = configuration.maxHeaderSize
             let handler = HTTPServerHandler(settings: self.settings, executor: EventLoopTaskExecutor(channel.eventLoop))
             let operations = channel.pipeline.syncOperations
-            try operations.addHandler(InboundByteObserver { [unowned handler] in handler.bytesReceived() })
+            try operations.addHandler(InboundByteObserver { [weak handler] in handler?.bytesReceived() })
             try operations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
             try operations.addHandler(HTTPResponseEncoder())
             try operations.addHandler(handler)

@@ -31,6 +31,10 @@ extension HTTPServerHandler {
     private func timerFired() {
         self.deadlineTimer = nil
         guard let deadline = self.deadline, !self.closed else { return }
+        guard self.inFlight == nil, self.queue.isEmpty else {
+            self.deadline = nil
+            return
+        }
         let now = NIODeadline.now()
         guard now >= deadline.at else {
             self.armTimer(at: min(deadline.at, now + self.settings.deadlineTick))

@@ -41,11 +41,9 @@ extension HTTPServerHandler {
             return self.write(.error(refusal), for: pending, route: route, requestID: requestID)
         }
 
-        var logger = self.settings.logger
-        logger[metadataKey: "request.id"] = .string(requestID)
         let request = Request(
             method: head.method, path: path, query: query, headers: head.headers, body: pending.body,
-            parameters: parameters, requestID: requestID, logger: logger
+            parameters: parameters, requestID: requestID, logger: self.settings.logger
         )
         let eventLoop = self.executor.eventLoop
         let connection = NIOLoopBound(self, eventLoop: eventLoop)
@@ -82,7 +80,7 @@ extension HTTPServerHandler {
             return .error(HTTPError(.serviceUnavailable, "request cancelled"))
         } catch {
             request.logger.error("request failed", metadata: [
-                "error": "\(String(reflecting: error))", "http.method": "\(request.method.rawValue)", "http.path": "\(request.path)",
+                "error.message": "\(String(reflecting: error))", "http.method": "\(request.method.rawValue)", "http.path": "\(request.path)",
             ])
             return .error(HTTPError(.internalServerError, "internal server error"))
         }

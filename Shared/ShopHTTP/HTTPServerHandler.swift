@@ -113,7 +113,13 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func received(head: HTTPRequestHead) {
-        self.deadline = nil
+        // The head is in; the body (if any) must keep coming. `processNext` clears this once the request is whole.
+        // Behind a running handler (pipelining) no timer applies: the handler's own time is not the client's fault.
+        if self.inFlight == nil, self.queue.isEmpty {
+            self.setDeadline(.body, after: self.settings.configuration.idleTimeout)
+        } else {
+            self.deadline = nil
+        }
         let limit = self.settings.configuration.maxBodySize
         if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
             self.refuse(HTTPError(.payloadTooLarge, "request body exceeds \(limit) bytes"))
@@ -153,7 +159,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parserError = error as? HTTPParserError else {
-            self.settings.logger.debug("connection error", metadata: ["error": "\(error)"])
+            self.settings.logger.debug("connection error", metadata: ["error.message": "\(error)"])
             context.close(promise: nil)
             return
         }

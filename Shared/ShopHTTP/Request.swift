@@ -17,7 +17,16 @@ public struct Request: Sendable {
     /// The caller's `X-Request-Id`, or one made for this request; echoed in the response.
     public var requestID: String
     /// The server's logger with `request.id` metadata.
-    public var logger: Logger
+    public var logger: Logger {
+        // Built when used: setting metadata costs a log handler's work on every request otherwise.
+        get {
+            var logger = self.baseLogger
+            logger[metadataKey: "request.id"] = .string(self.requestID)
+            return logger
+        }
+        set { self.baseLogger = newValue }
+    }
+    private var baseLogger: Logger
 
     public init(
         method: HTTPMethod, path: String, query: [String: String] = [:], headers: HTTPHeaders = [:],
@@ -30,7 +39,7 @@ public struct Request: Sendable {
         self.body = body
         self.parameters = parameters
         self.requestID = requestID
-        self.logger = logger
+        self.baseLogger = logger
     }
 
     /// Decodes the JSON body as one `T`; a missing or malformed body is a 400 `HTTPError` that says what is wrong.

@@ -32,8 +32,20 @@ struct RoutePattern: Sendable, Equatable {
 
     /// `/a//b/` becomes `/a/b`, so a trailing or doubled slash reaches the same route.
     static func normalise(_ path: String) -> String {
-        if path == "/" || (!path.hasSuffix("/") && !path.contains("//")) { return path }
+        if self.isNormalised(path) { return path }
         return "/" + self.segments(of: path).joined(separator: "/")
+    }
+
+    /// A single byte scan: the common case of a clean path must not allocate or search substrings.
+    private static func isNormalised(_ path: String) -> Bool {
+        var previous: UInt8 = 0
+        var count = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/"), previous == UInt8(ascii: "/") { return false }
+            previous = byte
+            count += 1
+        }
+        return count == 1 || previous != UInt8(ascii: "/")
     }
 
     static func segments(of path: String) -> [String] {

@@ -30,6 +30,8 @@ public struct ServiceConfig: Sendable {
     public var consumerMaxDeliveries: Int
     /// `EVENT_RETENTION_SECONDS`: archived entries younger than this stay in Redis (default 3600).
     public var eventRetention: Duration
+    /// `RESERVATION_GRACE_MS`: a stock reservation whose order is still missing after this long is released (default 60 s).
+    public var reservationGrace: Duration
 
     /// The configuration of `name` from this process's environment; on a bad value prints why and exits with status 78.
     public static func fromEnvironment(name: String, defaultPort: Int) -> ServiceConfig {
@@ -60,7 +62,7 @@ public struct ServiceConfig: Sendable {
             "HTTP_SHUTDOWN_GRACE_MS", default: http.shutdownGracePeriod.milliseconds, in: 0...600_000)
 
         let redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379")
-        let redis: RedisConfiguration
+        var redis: RedisConfiguration
         do {
             redis = try RedisConfiguration(url: redisURL)
         } catch {
@@ -68,6 +70,7 @@ public struct ServiceConfig: Sendable {
                 .invalidConfiguration, variable: "REDIS_URL",
                 "REDIS_URL must be a redis://[user:password@]host:port/db URL, got \"\(redactingPassword(redisURL))\" (\(error))")
         }
+        redis.clientName = redis.clientName ?? name  // CLIENT LIST shows which service holds a connection
 
         return ServiceConfig(
             name: name,
@@ -79,7 +82,8 @@ public struct ServiceConfig: Sendable {
             eventCompressionThreshold: try env.integer("EVENT_COMPRESSION_THRESHOLD", default: 1024, in: 0...(1 << 30)),
             consumerClaimIdle: try env.milliseconds("CONSUMER_CLAIM_IDLE_MS", default: 30_000, in: 1...86_400_000),
             consumerMaxDeliveries: try env.integer("CONSUMER_MAX_DELIVERIES", default: 5, in: 1...1_000_000),
-            eventRetention: .seconds(try env.integer("EVENT_RETENTION_SECONDS", default: 3600, in: 0...(10 * 365 * 86_400)))
+            eventRetention: .seconds(try env.integer("EVENT_RETENTION_SECONDS", default: 3600, in: 0...(10 * 365 * 86_400))),
+            reservationGrace: try env.milliseconds("RESERVATION_GRACE_MS", default: 60_000, in: 100...86_400_000)
         )
     }
 
@@ -106,12 +110,5 @@ public struct ServiceConfig: Sendable {
         let userInfo = url[schemeEnd.upperBound..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return url }
         return String(url[..<colon]) + ":***" + String(url[at...])
-    }
-}
-
-extension Duration {
-    /// The whole milliseconds of this duration, for defaults expressed in `*_MS` variables.
-    var milliseconds: Int {
-        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
     }
 }

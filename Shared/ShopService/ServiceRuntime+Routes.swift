@@ -21,7 +21,7 @@ extension ServiceRuntime {
         }
     }
 
-    /// Runs every readiness check at once; the first failure (in registration order) becomes a 503 naming it.
+    /// Runs every readiness check at once; any failure is a 503 naming each failed check (in registration order).
     func checkReadiness() async throws(HTTPError) {
         let checks = readinessChecks
         let failures = await withTaskGroup(of: (Int, String?).self) { group in
@@ -39,8 +39,8 @@ extension ServiceRuntime {
             for await case let (index, message?) in group { failures.append((index, message)) }
             return failures.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        if let first = failures.first {
-            throw HTTPError(.serviceUnavailable, first)
+        if !failures.isEmpty {
+            throw HTTPError(.serviceUnavailable, failures.joined(separator: "; "))
         }
     }
 }

@@ -18,11 +18,13 @@ import Synchronization
 /// `main` and tests build it the same way: `ServiceRuntime(config:)`, `register(routes:)`, then `run()`
 /// (tests with `PORT=0`, reading the bound port from `localPort()`).
 public final class ServiceRuntime: Sendable {
+    /// The configuration the runtime was built from.
     public let config: ServiceConfig
     /// The service's root logger (label = executable name); pass it to everything the service builds.
     public let logger: Logger
     /// The pooled Redis client; `run()` runs it as the first service of the group.
     public let redis: RedisClient
+    /// The event loops of the server, the Redis client and the service clients (the NIO singleton by default).
     public let eventLoopGroup: any EventLoopGroup
 
     /// How long one readiness check may take before `/ready` answers 503.
@@ -86,7 +88,8 @@ public final class ServiceRuntime: Sendable {
         }
     }
 
-    /// The port the HTTP server is bound to, once `run()` has bound it (tests run on port 0).
+    /// The port the HTTP server is bound to: waits until `run()` has bound it (tests run on port 0), so call it
+    /// only while `run()` runs; a failed bind is thrown.
     public func localPort() async throws -> Int {
         let server = await withCheckedContinuation { continuation in
             let ready: HTTPServer? = state.withLock { state in

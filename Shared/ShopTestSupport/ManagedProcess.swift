@@ -76,9 +76,9 @@ public final class ManagedProcess: Sendable {
         return true
     }
 
-    /// SIGTERM, then SIGKILL when it has not exited within `grace`; returns once it has exited.
-    public func stop(grace: Duration = .seconds(20)) async {
-        send(SIGTERM)
+    /// `signal` (SIGTERM by default), then SIGKILL when it has not exited within `grace`; returns once it has exited.
+    public func stop(signal: Int32 = SIGTERM, grace: Duration = .seconds(20)) async {
+        send(signal)
         if await waitForExit(timeout: grace) { return }
         send(SIGKILL)
         await waitForExit(timeout: .seconds(30))

@@ -63,22 +63,27 @@ public final class RedisTestServer: Sendable {
         }
     }
 
-    /// Starts a server on a free port and waits until it answers.
+    /// Starts a server on a free port and waits until it answers; retries on another port if the one picked was
+    /// taken meanwhile by a parallel test.
     public static func start(_ options: Options = Options()) async throws -> RedisTestServer {
-        var template = Array((NSTemporaryDirectory() + "/shop-redis-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw TestSupportError("mkdtemp failed: errno \(errno)") }
-        let directory = String(cString: made)
-        if let acl = options.aclFile {
-            try acl.write(toFile: directory + "/users.acl", atomically: true, encoding: .utf8)
+        var lastError: any Error = TestSupportError("redis-server did not start")
+        for _ in 0..<3 {
+            var template = Array((NSTemporaryDirectory() + "/shop-redis-XXXXXX").utf8CString)
+            guard let made = mkdtemp(&template) else { throw TestSupportError("mkdtemp failed: errno \(errno)") }
+            let directory = String(cString: made)
+            if let acl = options.aclFile {
+                try acl.write(toFile: directory + "/users.acl", atomically: true, encoding: .utf8)
+            }
+            let server = RedisTestServer(port: try freePort(), directory: directory, options: options)
+            do {
+                try await server.launch()
+                return server
+            } catch {
+                server.stop()
+                lastError = error
+            }
         }
-        let server = RedisTestServer(port: try freePort(), directory: directory, options: options)
-        do {
-            try await server.launch()
-        } catch {
-            server.stop()
-            throw error
-        }
-        return server
+        throw lastError
     }
 
     /// True while the process runs.
@@ -95,9 +100,20 @@ public final class RedisTestServer: Sendable {
         terminate(signal: SIGKILL)
     }
 
-    /// Stops the server gracefully (SIGTERM) and waits for it to exit; the directory stays for a restart.
+    /// Stops the server gracefully (SIGTERM) and waits for it to exit (SIGKILL after 10 s); the directory stays.
     public func shutdown() async {
-        terminate(signal: SIGTERM)
+        guard let child = pid.withLock({ $0 }) else { return }
+        sendSignal(child, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(10)
+        var status: Int32 = 0
+        while ContinuousClock.now < deadline {
+            if waitpid(child, &status, WNOHANG) == child {
+                pid.withLock { $0 = nil }
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        terminate(signal: SIGKILL)
     }
 
     /// Stops the server and removes its directory.
@@ -126,8 +142,21 @@ public final class RedisTestServer: Sendable {
         guard let executable else { throw TestSupportError("redis-server not found; install it (make test does)") }
         let argv = arguments().map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // The spawning thread may block signals (Dispatch's workers do) and a child inherits that mask:
+        // reset it, or SIGTERM would stay pending forever and a graceful shutdown would never end.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaultSignals = sigset_t()
+        sigemptyset(&defaultSignals)
+        for signal in [SIGTERM, SIGINT, SIGPIPE, SIGHUP] { sigaddset(&defaultSignals, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
-        let spawned = posix_spawn(&child, executable, nil, nil, argv, environ)
+        let spawned = posix_spawn(&child, executable, nil, &attributes, argv, environ)
         guard spawned == 0 else { throw TestSupportError("posix_spawn redis-server failed: \(spawned)") }
         pid.withLock { $0 = child }
         try await waitUntilReady()

@@ -74,6 +74,11 @@ public final class ServiceStack: Sendable {
         processes.withLock { $0[executable]?.isRunning ?? false }
     }
 
+    /// How `executable` last exited (its status, or the signal that ended it); nil while it runs.
+    public func exitStatus(of executable: String) -> Int32? {
+        processes.withLock { $0[executable]?.terminationStatus }
+    }
+
     /// Starts every executable, then waits until all answer `/ready`.
     public func startAll(readyTimeout: Duration = .seconds(90)) async throws {
         for executable in executables { try launch(executable) }
@@ -86,10 +91,10 @@ public final class ServiceStack: Sendable {
         try await waitUntilReady([executable], timeout: readyTimeout)
     }
 
-    /// Stops `executable` gracefully (SIGTERM; SIGKILL after `grace`) and waits until it has exited.
-    public func stop(_ executable: String, grace: Duration = .seconds(20)) async {
+    /// Stops `executable` gracefully (`signal`, SIGTERM by default; SIGKILL after `grace`) and waits until it has exited.
+    public func stop(_ executable: String, signal: Int32 = SIGTERM, grace: Duration = .seconds(20)) async {
         guard let process = processes.withLock({ $0[executable] }) else { return }
-        await process.stop(grace: grace)
+        await process.stop(signal: signal, grace: grace)
     }
 
     /// Kills `executable` with SIGKILL (no shutdown at all) and waits until it has exited.
@@ -163,7 +168,8 @@ public final class ServiceStack: Sendable {
     }
 }
 
-/// Starts `executables` (see ``ServiceStack``), runs `body`, and stops every process whatever happens.
+/// Starts `executables` (see ``ServiceStack``), runs `body`, and stops every process whatever happens; the logs
+/// are deleted after a success and kept (their paths are in the error) after a failure.
 public func withServiceStack<T: Sendable>(
     _ executables: [String], environment: [String: String], binDirectory: String? = nil,
     readyTimeout: Duration = .seconds(90), _ body: (ServiceStack) async throws -> T
@@ -173,6 +179,7 @@ public func withServiceStack<T: Sendable>(
         try await stack.startAll(readyTimeout: readyTimeout)
         let result = try await body(stack)
         await stack.shutdown()
+        try? FileManager.default.removeItem(atPath: stack.logDirectory)
         return result
     } catch {
         await stack.shutdown()

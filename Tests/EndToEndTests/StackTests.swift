@@ -21,7 +21,7 @@ struct StackTests {
                 let health = try await client.execute(.GET, "/health")
                 #expect(health.status == .ok, "\(service.executable) /health")
                 #expect(String(buffer: health.body) == #"{"status":"ok"}"#)
-                let ready = try await client.execute(.GET, "/ready")
+                let ready = try await Self.poll(client, "/ready", until: 200)
                 #expect(ready.status == .ok, "\(service.executable) /ready: \(String(buffer: ready.body))")
                 let metrics = try await client.execute(.GET, "/metrics")
                 #expect(String(buffer: metrics.body).contains(#"http_requests_total{route="/health""#))
@@ -36,7 +36,7 @@ struct StackTests {
         }
     }
 
-    @Test("a service stopped (SIGTERM) exits cleanly, killed (-9) dies, and starts again on its port; others stay up")
+    @Test("a service stopped (SIGTERM, SIGINT) exits cleanly, killed (-9) dies, and starts again on its port; others stay up")
     func stopKillAndStartOne() async throws {
         let redis = try await RedisTestServer.start()
         defer { redis.stop() }
@@ -44,6 +44,7 @@ struct StackTests {
         try await withServiceStack(executables, environment: ["REDIS_URL": redis.url]) { stack in
             await stack.stop("crm-service")
             #expect(!stack.isRunning("crm-service"))
+            #expect(stack.exitStatus(of: "crm-service") == 0, "SIGTERM is a graceful stop, exit status 0")
             #expect(stack.log(of: "crm-service").contains("stopped"), "graceful shutdown is logged")
             let crm = try Self.client(stack, "crm-service")
             await #expect(throws: (any Error).self) { try await crm.execute(.GET, "/health") }
@@ -53,8 +54,13 @@ struct StackTests {
             try await stack.start("crm-service")
             #expect(try await crm.execute(.GET, "/ready").status == .ok)
 
+            await stack.stop("crm-service", signal: SIGINT)
+            #expect(stack.exitStatus(of: "crm-service") == 0, "SIGINT (Ctrl-C) is a graceful stop too")
+            try await stack.start("crm-service")
+
             await stack.kill("crm-service")
             #expect(!stack.isRunning("crm-service"))
+            #expect(stack.exitStatus(of: "crm-service") == SIGKILL)
             try await stack.start("crm-service")
             #expect(try await crm.execute(.GET, "/health").status == .ok)
             await crm.shutdown()
@@ -104,11 +110,23 @@ struct StackTests {
         #expect(!output.contains("gateway-api"), "only the service asked for is checked")
     }
 
+    @Test("`ordershop-client ready` refuses an unknown service name or a bad timeout with a usage error")
+    func readyClientValidatesArguments() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let (unknownStatus, unknown) = try await Self.runClient(["ready", "--service", "crm"], environment, nil)
+        #expect(unknownStatus == 64)
+        #expect(unknown.contains("unknown service 'crm'"), "output: \(unknown)")
+        let (timeoutStatus, timeout) = try await Self.runClient(["ready", "--timeout", "0"], environment, nil)
+        #expect(timeoutStatus == 64)
+        #expect(timeout.contains("--timeout must be a positive number of seconds"), "output: \(timeout)")
+    }
+
     // MARK: helpers
 
     static func client(_ stack: ServiceStack, _ executable: String) throws -> HTTPClient {
         var configuration = HTTPClientConfiguration()
-        configuration.requestTimeout = .seconds(10)
+        configuration.connectTimeout = .seconds(10)  // generous: the whole test run shares two cores
+        configuration.requestTimeout = .seconds(30)
         return try HTTPClient(
             baseURL: stack.url(of: executable), configuration: configuration,
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "e2e"))

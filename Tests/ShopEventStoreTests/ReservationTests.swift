@@ -115,13 +115,11 @@ struct ReservationTests {
             let orphan = UUID().uuidString.lowercased()
             try await h.store.reserveStock(orderID: written, productIDs: [a])
             try await h.store.reserveStock(orderID: orphan, productIDs: [a, a])
-            let none: @Sendable (String) async throws -> Bool = { _ in false }
-            let recent = try await h.store.reconcileReservations(olderThan: .seconds(3600), orderExists: none)
+            let recent = try await h.store.reconcileReservations(olderThan: .seconds(3600)) { _ in false }
             #expect(recent == 0)
 
             try await Task.sleep(for: .milliseconds(5))
-            let onlyWritten: @Sendable (String) async throws -> Bool = { $0 == written }
-            let released = try await h.store.reconcileReservations(olderThan: .zero, orderExists: onlyWritten)
+            let released = try await h.store.reconcileReservations(olderThan: .zero) { $0 == written }
             #expect(released == 1)
             #expect(try await Self.amount(h.store, of: a) == 4)
             #expect(try await h.store.reservation(orderID: orphan).isEmpty)

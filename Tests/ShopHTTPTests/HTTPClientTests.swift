@@ -77,6 +77,37 @@ struct HTTPClientTests {
         }
     }
 
+    @Test func garbageFromUpstreamIsMalformedResponse() async throws {
+        let upstream = try await CannedUpstream.start(reply: "NOT HTTP AT ALL\r\n\r\n")
+        let client = try HTTPClient(baseURL: "http://127.0.0.1:\(upstream.port)", logger: testLogger())
+        let error = await #expect(throws: HTTPClientError.self) { try await client.execute(.GET, "/ping") }
+        #expect(error?.code == .malformedResponse)
+        await client.shutdown()
+        await upstream.stop()
+    }
+
+    @Test func upstreamHangingUpIsConnectionClosed() async throws {
+        let upstream = try await CannedUpstream.start(reply: "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+        let client = try HTTPClient(baseURL: "http://127.0.0.1:\(upstream.port)", logger: testLogger())
+        let error = await #expect(throws: HTTPClientError.self) { try await client.execute(.GET, "/ping") }
+        #expect(error?.code == .connectionClosed)
+        await client.shutdown()
+        await upstream.stop()
+    }
+
+    @Test func oversizedResponseIsRefused() async throws {
+        try await withServer(routes: Self.routes) { _, port in
+            var configuration = HTTPClientConfiguration()
+            configuration.maxResponseBodySize = 4
+            let client = try HTTPClient(baseURL: "http://127.0.0.1:\(port)", configuration: configuration, logger: testLogger())
+            let error = await #expect(throws: HTTPClientError.self) {
+                try await client.execute(.POST, "/echo", body: ByteBuffer(string: "0123456789"))
+            }
+            #expect(error?.code == .responseTooLarge)
+            await client.shutdown()
+        }
+    }
+
     @Test func invalidBaseURLsAreRejected() {
         for url in ["localhost:80", "http://host", "http://host:0", "http://host:99999", "https://host:443", "http://:80"] {
             #expect(throws: HTTPClientError.self, "\(url)") { try HTTPClient(baseURL: url, logger: testLogger()) }

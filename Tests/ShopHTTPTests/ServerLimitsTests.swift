@@ -102,6 +102,36 @@ struct ServerLimitsTests {
         }
     }
 
+    @Test func aSlowHandlerIsNotCutOffByConnectionTimeouts() async throws {
+        let configuration = Self.configuration {
+            $0.headerReadTimeout = .milliseconds(200)
+            $0.idleTimeout = .milliseconds(200)
+        }
+        try await withServer(configuration, routes: { router in
+            router.get("/slow") { _ in
+                try await Task.sleep(for: .milliseconds(800))
+                return .json("finally")
+            }
+        }) { _, port in
+            let connection = try await RawConnection.connect(port: port)
+            // A second request pipelined behind the slow one waits longer than both timeouts, and is still served.
+            try await connection.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\nGET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+            try await eventually("the slow handler answers") { connection.responses.count == 2 || connection.isClosed }
+            #expect(connection.responses.map(\.body) == [#""finally""#, #""finally""#])
+            await connection.close()
+        }
+    }
+
+    @Test func aStalledBodyIsTimedOut() async throws {
+        let configuration = Self.configuration { $0.idleTimeout = .milliseconds(300) }
+        try await withServer(configuration, routes: Self.routes) { _, port in
+            let connection = try await RawConnection.connect(port: port)
+            try await connection.send("POST /size HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly a part")
+            try await eventually("the stalled request is closed") { connection.isClosed }
+            #expect(connection.responses.first?.status == 408)
+        }
+    }
+
     @Test func connectionsOverTheLimitAreRefused() async throws {
         let configuration = Self.configuration { $0.maxConnections = 2 }
         try await withServer(configuration, routes: Self.routes) { server, port in

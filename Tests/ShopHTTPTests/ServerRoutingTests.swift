@@ -22,6 +22,9 @@ struct ServerRoutingTests {
             .json(try request.decodeOneOrMany(Item.self).map(\.name), status: .created)
         }
         router.put("/item") { request in .json(try request.decode(Item.self)) }
+        router.get("/log-id") { request in
+            .json(request.logger[metadataKey: "request.id"]?.description ?? "none")
+        }
         router.get("/fail") { _ in throw HTTPError(.conflict, "out of stock") }
         router.get("/crash") { _ in throw CocoaError(.fileNoSuchFile, userInfo: ["secret": "db password"]) }
     }
@@ -134,6 +137,8 @@ struct ServerRoutingTests {
             #expect(made.header("x-request-id")?.count == 16)
             #expect(other.header("x-request-id")?.count == 16)
             #expect(made.header("x-request-id") != other.header("x-request-id"))
+            let logged = try await self.send(port, "GET /log-id HTTP/1.1\r\nHost: t\r\nX-Request-Id: trace-7\r\n\r\n")
+            #expect(logged.body == #""trace-7""#)
         }
     }
 

@@ -59,7 +59,8 @@ struct PostgresPoolTests {
                 return try await group.reduce(.zero) { max($0, $1) }
             }
             let elapsed = ContinuousClock.now - started
-            #expect(gap < .milliseconds(700), "cooperative pool stalled for \(gap)")  // a blocked pool stalls ≥ 1 s
+            // A blocked pool stalls ≥ 1 s (two threads held by 1 s sleeps); a loaded but free one ticks well inside that.
+            #expect(gap < .milliseconds(950), "cooperative pool stalled for \(gap)")
             #expect(elapsed < .seconds(Double(sleepers) / 2), "\(sleepers) one-second sleeps ran in parallel (\(elapsed))")
         }
     }

@@ -14,7 +14,7 @@ struct RuntimeHarness {
         environment: [String: String], configure: (ServiceRuntime) throws -> Void = { _ in },
         _ body: (RuntimeHarness) async throws -> Void
     ) async throws {
-        var merged = ["PORT": "0", "LOG_LEVEL": "warning"]
+        var merged = ["PORT": "0", "LOG_LEVEL": "error"]  // unreachable-Redis tests would flood the output
         merged.merge(environment) { _, given in given }
         let config = try ServiceConfig.parse(environment: merged, name: "test-service", defaultPort: 0)
         let runtime = ServiceRuntime(config: config)
@@ -23,8 +23,11 @@ struct RuntimeHarness {
             group.addTask { try await runtime.run() }
             do {
                 let port = try await runtime.localPort()
+                var configuration = HTTPClientConfiguration()
+                configuration.connectTimeout = .seconds(10)  // generous: the whole test run shares two cores
+                configuration.requestTimeout = .seconds(30)
                 let client = try HTTPClient(
-                    baseURL: "http://127.0.0.1:\(port)", configuration: HTTPClientConfiguration(),
+                    baseURL: "http://127.0.0.1:\(port)", configuration: configuration,
                     eventLoopGroup: runtime.eventLoopGroup, logger: runtime.logger)
                 do {
                     try await body(RuntimeHarness(runtime: runtime, client: client))

@@ -17,6 +17,7 @@ struct ServiceConfigTests {
         #expect(config.logLevel == .info)
         #expect(config.redis.host == "127.0.0.1")
         #expect(config.redis.port == 6379)
+        #expect(config.redis.clientName == "order-service")
         #expect(config.databaseURL == "postgres://postgres@127.0.0.1:5432/ordershop")
         #expect(config.eventCompressionThreshold == 1024)
         #expect(config.consumerClaimIdle == .seconds(30))

@@ -48,7 +48,9 @@ struct ServiceRuntimeTests {
         }) { harness in
             let (status, body) = try await harness.get("/ready")
             #expect(status == 503)
-            #expect(body == #"{"error":"archive: disk full"}"#)
+            #expect(body.hasPrefix(#"{"error":"#), "body: \(body)")
+            #expect(body.contains("archive: disk full"), "body: \(body)")
+            #expect(!body.contains("passing"), "a passing check is not reported: \(body)")
         }
     }
 

@@ -159,12 +159,13 @@ start_postgres() {
   if [[ ! -f "$ROOT/scripts/lib/postgres.sh" ]]; then say "PostgreSQL: scripts/lib/postgres.sh is not there yet, skipped"; return 0; fi
   # shellcheck source=/dev/null
   source "$ROOT/scripts/lib/postgres.sh"
-  pg_start "$PG_DIR" 5432
+  mkdir -p "$LOG_DIR"
+  pg_start "$PG_DIR" 5432 "$LOG_DIR/postgres.log" || die "PostgreSQL did not start (see .run/logs/postgres.log)"
 }
 
 stop_postgres() {
   [[ -d "$PG_DIR" && -f "$ROOT/scripts/lib/postgres.sh" ]] || return 0
   # shellcheck source=/dev/null
   source "$ROOT/scripts/lib/postgres.sh"
-  pg_stop "$PG_DIR"
+  pg_stop "$PG_DIR" || die "PostgreSQL did not stop"
 }

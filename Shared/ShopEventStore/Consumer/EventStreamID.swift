@@ -2,7 +2,9 @@ import ShopDomain
 
 /// One event stream: a topic's events of one action (`events:{order}_created`).
 public struct EventStreamID: Sendable, Hashable, CustomStringConvertible {
+    /// The topic.
     public var topic: Topic
+    /// The action whose events the stream holds.
     public var action: EventAction
 
     /// The stream of this topic and action.

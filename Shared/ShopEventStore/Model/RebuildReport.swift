@@ -8,9 +8,11 @@ public struct RebuildReport: Sendable, Equatable {
     public var duration: Duration
     /// Attempts needed (a rebuild retries when events were appended while it ran).
     public var attempts: Int
-    /// Of the last attempt: reading and folding the events, writing the staging keys, the swap script.
+    /// Reading and folding the events (last attempt).
     public var foldDuration: Duration
+    /// Writing the staging keys (last attempt).
     public var stageDuration: Duration
+    /// The swap script (last attempt).
     public var swapDuration: Duration
 }
 
@@ -24,6 +26,8 @@ public struct Difference: Sendable, Equatable, CustomStringConvertible {
         case unexpected
         /// Present in both with different content.
         case entity
+        /// The read-optimised JSON copy is missing or differs from the events.
+        case document
         /// A different current version.
         case version
         /// Live ids in a different creation order.
@@ -36,8 +40,9 @@ public struct Difference: Sendable, Equatable, CustomStringConvertible {
     public var kind: Kind
     /// The aggregate (or unique value) concerned; empty for `order`.
     public var aggregateID: String
-    /// The projection's side and the events' side, as text.
+    /// The projection's side, as text.
     public var projection: String
+    /// The events' side (the fold), as text.
     public var events: String
 
     public var description: String { "\(kind.rawValue) \(aggregateID): projection=\(projection) events=\(events)" }

@@ -13,11 +13,16 @@ public struct StoreStatus: Sendable, Equatable, Codable {
 
 /// One stream: size, range, memory, and the consumer groups that follow it.
 public struct StreamStatus: Sendable, Equatable, Codable {
+    /// The stream's key, e.g. `events:{order}_created` or `deadletter:{order}`.
     public var name: String
+    /// Entries in Redis now (archived entries may have been trimmed).
     public var length: Int
+    /// Oldest and newest entry ids; nil when the stream is empty.
     public var firstEntryID: String?
     public var lastEntryID: String?
+    /// `MEMORY USAGE` of the key, in bytes.
     public var memoryBytes: Int?
+    /// The consumer groups following the stream.
     public var groups: [GroupStatus]
 
     enum CodingKeys: String, CodingKey {
@@ -30,12 +35,15 @@ public struct StreamStatus: Sendable, Equatable, Codable {
 
 /// One consumer group on a stream.
 public struct GroupStatus: Sendable, Equatable, Codable {
+    /// The group, named after the service.
     public var name: String
     /// Entries not yet delivered to the group (nil when Redis cannot tell, e.g. after deletions).
     public var lag: Int?
     /// Entries delivered but not acknowledged.
     public var pending: Int
+    /// The newest entry id delivered to the group.
     public var lastDeliveredID: String
+    /// The group's members.
     public var consumers: [ConsumerStatus]
 
     enum CodingKeys: String, CodingKey {
@@ -46,7 +54,9 @@ public struct GroupStatus: Sendable, Equatable, Codable {
 
 /// One consumer of a group.
 public struct ConsumerStatus: Sendable, Equatable, Codable {
+    /// `host-pid` of the process.
     public var name: String
+    /// Entries delivered to it and not yet acknowledged.
     public var pending: Int
     /// Milliseconds since the consumer last read.
     public var idleMilliseconds: Int

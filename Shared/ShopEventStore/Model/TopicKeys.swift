@@ -34,6 +34,8 @@ public struct TopicKeys: Sendable, Hashable {
     public var versions: String { "\(base)_versions" }
     /// Hash of the append clock (`ms`, `seq` of the last entry id; `created` counter for creation order).
     public var clock: String { "\(tag)_clock" }
+    /// Hash: live entity id → its whole JSON (a read-optimised copy of the fields and lists, kept by the same scripts).
+    public var documents: String { "\(base)_json" }
     /// Hash of an entity's scalar fields, each value JSON text.
     public func entity(_ id: String) -> String { "\(base)_entity:\(id)" }
     /// List of a list-valued field, each item JSON text.

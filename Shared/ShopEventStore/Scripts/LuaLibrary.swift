@@ -12,6 +12,8 @@ enum LuaLibrary {
     local A = 4 + #LIST_FIELDS
     local STREAM = { created = KEYS[1], updated = KEYS[2], deleted = KEYS[3] }
     local IDS, VERSIONS, CLOCK = KEYS[4], KEYS[5], KEYS[6]
+    -- Read-optimised copy of each live entity's JSON (id → JSON): a list read is ZRANGE + HMGET.
+    local DOCS = BASE .. '_json'
 
     local function entity_key(id) return BASE .. '_entity:' .. id end
     local function list_key(field, id) return BASE .. '_' .. field .. ':' .. id end
@@ -97,6 +99,7 @@ enum LuaLibrary {
     end
 
     local function remove_entity(id)
+      redis.call('HDEL', DOCS, id)
       redis.call('DEL', entity_key(id))
       for _, f in ipairs(LIST_FIELDS) do redis.call('DEL', list_key(f, id)) end
     end

@@ -58,6 +58,7 @@ enum ReservationScripts {
       redis.call('HSET', entity_key(change.id), 'amount', fmt(change.amount))
       local v = redis.call('HINCRBY', VERSIONS, change.id, 1)
       local payload = entity_json(change.id)
+      redis.call('HSET', DOCS, change.id, payload)
       local entry = append_event('updated', change.id, v, event_ids[i], 'json', payload, order)
       replies[i] = { entry, change.id, v, payload }
     end

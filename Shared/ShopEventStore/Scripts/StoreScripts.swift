@@ -5,7 +5,8 @@ enum StoreScripts {
     /// Appends a batch of events of one topic and updates its projection, all or nothing.
     ///
     /// Arguments from A: event count, then per event: action, id, expected version (or empty), event id,
-    /// correlation id, enc, payload (empty for a delete: taken from the projection), unique value (or empty),
+    /// correlation id, enc, payload (empty for a delete: taken from the projection), the entity JSON for the
+    /// documents hash (uncompressed; empty for a delete), unique value (or empty),
     /// field count, name/value pairs, and for each list field its item count and items.
     /// Replies per event: {entry id, version, payload built for a delete or empty}.
     static let append = RedisScript(LuaLibrary.source + #"""
@@ -13,10 +14,11 @@ enum StoreScripts {
     local p = A + 1
     for e = 1, tonumber(ARGV[A]) do
       local ev = { action = ARGV[p], id = ARGV[p + 1], expected = ARGV[p + 2], event_id = ARGV[p + 3],
-        correlation = ARGV[p + 4], enc = ARGV[p + 5], payload = ARGV[p + 6], unique = ARGV[p + 7], fields = {}, lists = {} }
+        correlation = ARGV[p + 4], enc = ARGV[p + 5], payload = ARGV[p + 6], doc = ARGV[p + 7], unique = ARGV[p + 8],
+        fields = {}, lists = {} }
       if not STREAM[ev.action] or ev.id == '' then return redis.error_reply('INVALID event ' .. e) end
-      local n = tonumber(ARGV[p + 8])
-      p = p + 9
+      local n = tonumber(ARGV[p + 9])
+      p = p + 10
       for i = 1, 2 * n do ev.fields[i] = ARGV[p + i - 1] end
       p = p + 2 * n
       for l = 1, #LIST_FIELDS do
@@ -81,15 +83,17 @@ enum StoreScripts {
       local old = (ev.action == 'created') and '' or stored_unique(ev.id)
       if ev.action == 'created' then
         write_entity(ev.id, ev.fields, ev.lists, true)
+        redis.call('HSET', DOCS, ev.id, ev.doc)
         created = created + 1
         redis.call('ZADD', IDS, created, ev.id)
         redis.call('HSET', VERSIONS, ev.id, 1)
       elseif ev.action == 'updated' then
         write_entity(ev.id, ev.fields, ev.lists, false)
+        redis.call('HSET', DOCS, ev.id, ev.doc)
         v = redis.call('HINCRBY', VERSIONS, ev.id, 1)
       else
         if ev.payload == '' then
-          ev.payload = entity_json(ev.id) or '{}'
+          ev.payload = redis.call('HGET', DOCS, ev.id) or entity_json(ev.id) or '{}'
           built = ev.payload
         end
         v = tonumber(redis.call('HGET', VERSIONS, ev.id)) + 1
@@ -113,17 +117,30 @@ enum StoreScripts {
     """#)
 
     /// Reads entities as one JSON array text: ARGV[A] `all` (live ids in creation order) or `ids` then the ids
-    /// (`null` for an unknown id).
+    /// (`null` for an unknown id), from the documents hash; `fields` then ids assembles them from the entity
+    /// hashes and lists instead (what verify checks the documents against).
     static let read = RedisScript(LuaLibrary.source + #"""
+    local mode = ARGV[A]
     local ids
-    if ARGV[A] == 'all' then
+    if mode == 'all' then
       ids = redis.call('ZRANGE', IDS, 0, -1)
     else
       ids = {}
       for i = A + 1, #ARGV do ids[#ids + 1] = ARGV[i] end
     end
     local out = {}
-    for i, id in ipairs(ids) do out[i] = entity_json(id) or 'null' end
+    if mode == 'fields' then
+      for i, id in ipairs(ids) do out[i] = entity_json(id) or 'null' end
+    else
+      for s = 1, #ids, 1000 do
+        local docs = redis.call('HMGET', DOCS, unpack(ids, s, math.min(s + 999, #ids)))
+        for i = 1, #docs do
+          local id = ids[s + i - 1]
+          -- A live entity without a document (written before documents existed) is assembled from its fields.
+          out[s + i - 1] = docs[i] or (redis.call('ZSCORE', IDS, id) and entity_json(id)) or 'null'
+        end
+      end
+    end
     return '[' .. table.concat(out, ',') .. ']'
     """#)
 }
@@ -138,7 +155,7 @@ extension StoreScripts {
       for _, f in ipairs(LIST_FIELDS) do keys[#keys + 1] = STAGE .. '_' .. f .. ':' .. id end
       return keys
     end
-    local shared = { STAGE .. '_ids', STAGE .. '_versions', STAGE .. '_unique:' .. UNIQUE }
+    local shared = { STAGE .. '_ids', STAGE .. '_versions', STAGE .. '_unique:' .. UNIQUE, STAGE .. '_json' }
     local c = redis.call('HMGET', CLOCK, 'ms', 'seq')
     if (c[1] or '') .. '-' .. (c[2] or '') ~= ARGV[A] then
       for i = A + 2, #ARGV do redis.call('DEL', unpack(staged_keys(ARGV[i]))) end
@@ -163,6 +180,7 @@ extension StoreScripts {
     end
     move(shared[1], IDS)
     move(shared[2], VERSIONS)
+    move(shared[4], DOCS)
     if UNIQUE ~= '' then move(shared[3], unique_key(UNIQUE)) end
     return #ARGV - A - 1
     """#)

@@ -65,6 +65,7 @@ extension EventStore {
         ]
         // A delete writes no fields: the script clears the projection whatever it held.
         let projected = event.action == .deleted ? nil : record
+        arguments.append(projected == nil ? RESPArgument("") : RESPArgument(bytes: event.entity))
         arguments.append(RESPArgument(projected?.uniqueValue ?? ""))
         arguments.append(RESPArgument(projected?.fields.count ?? 0))
         for field in projected?.fields ?? [] {

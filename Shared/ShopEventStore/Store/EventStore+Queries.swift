@@ -59,7 +59,7 @@ extension EventStore {
         return reply.int
     }
 
-    private func read(_ topic: Topic, selection: [RESPArgument]) async throws -> [UInt8] {
+    func read(_ topic: Topic, selection: [RESPArgument]) async throws -> [UInt8] {
         let keys = TopicKeys(topic)
         let arguments = Self.scriptPrefix(base: keys.tag, schema: TopicSchema.of(topic)) + selection
         let reply = try await run(StoreScripts.read, keys: Self.scriptKeys(keys), arguments: arguments)

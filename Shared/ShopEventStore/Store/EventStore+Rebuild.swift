@@ -16,7 +16,7 @@ extension EventStore {
             let folded = clock.now
             let staging = TopicKeys(staging: topic, token: Self.makeEventID())
             let ids = fold.orderedIDs
-            try await writeStaged(fold, ids: ids, into: staging)
+            try await writeProjection(fold, ids: ids, into: staging)
             let staged = clock.now
             var arguments = Self.scriptPrefix(base: live.tag, schema: schema)
             arguments += [RESPArgument(mark), RESPArgument(staging.base)] + ids.map { RESPArgument($0) }
@@ -91,7 +91,9 @@ extension EventStore {
         return fold
     }
 
-    private func writeStaged(_ fold: ProjectionFold, ids: [String], into staging: TopicKeys) async throws {
+    /// Writes a folded projection (entities, lists, documents, ids in the given order, versions, unique index) under
+    /// `staging`'s keys, pipelined. Rebuild writes staging keys; a restore into an empty Redis can write live keys.
+    func writeProjection(_ fold: ProjectionFold, ids: [String], into staging: TopicKeys) async throws {
         var commands: [[RESPArgument]] = []
         func flush(force: Bool) async throws {
             guard commands.count >= 2_000 || (force && !commands.isEmpty) else { return }
@@ -101,6 +103,7 @@ extension EventStore {
         // Ids and versions go in multi-member commands: far fewer commands than one per entity.
         var scores: [RESPArgument] = []
         var versions: [RESPArgument] = []
+        var documents: [RESPArgument] = []
         for (position, id) in ids.enumerated() {
             guard let record = fold.record(id) else { continue }
             var hset: [RESPArgument] = ["HSET", RESPArgument(staging.entity(id))]
@@ -112,15 +115,19 @@ extension EventStore {
             }
             scores += [RESPArgument(position + 1), RESPArgument(id)]
             versions += [RESPArgument(id), RESPArgument(fold.version(id) ?? 1)]
+            documents += [RESPArgument(id), RESPArgument(bytes: record.json)]
             if scores.count >= 2_000 {
-                commands += [["ZADD", RESPArgument(staging.ids)] + scores, ["HSET", RESPArgument(staging.versions)] + versions]
+                commands += [["ZADD", RESPArgument(staging.ids)] + scores, ["HSET", RESPArgument(staging.versions)] + versions,
+                             ["HSET", RESPArgument(staging.documents)] + documents]
                 scores.removeAll(keepingCapacity: true)
                 versions.removeAll(keepingCapacity: true)
+                documents.removeAll(keepingCapacity: true)
             }
             try await flush(force: false)
         }
         if !scores.isEmpty {
-            commands += [["ZADD", RESPArgument(staging.ids)] + scores, ["HSET", RESPArgument(staging.versions)] + versions]
+            commands += [["ZADD", RESPArgument(staging.ids)] + scores, ["HSET", RESPArgument(staging.versions)] + versions,
+                         ["HSET", RESPArgument(staging.documents)] + documents]
         }
         if let field = fold.schema.uniqueField {
             let owners = Array(fold.uniqueOwners)
@@ -136,21 +143,26 @@ extension EventStore {
     private func compare(_ fold: ProjectionFold, topic: Topic) async throws -> [Difference] {
         let keys = TopicKeys(topic)
         let schema = fold.schema
-        var commands: [[RESPArgument]] = [["ZRANGE", RESPArgument(keys.ids), "0", "-1"], ["HGETALL", RESPArgument(keys.versions)]]
+        var commands: [[RESPArgument]] = [["ZRANGE", RESPArgument(keys.ids), "0", "-1"], ["HGETALL", RESPArgument(keys.versions)],
+                                          ["HGETALL", RESPArgument(keys.documents)]]
         if let field = schema.uniqueField { commands.append(["HGETALL", RESPArgument(keys.unique(field))]) }
         let replies = try await redis.pipeline(commands)
         let projectedIDs = (try replies[0].get().array ?? []).compactMap(\.string)
+        var documents: [String: ArraySlice<UInt8>] = [:]
+        for pair in try replies[2].get().pairs ?? [] {
+            if let id = pair.key.string, let bytes = pair.value.bytes { documents[id] = Array(bytes.readableBytesView)[...] }
+        }
         var projectedVersions: [String: Int] = [:]
         for pair in try replies[1].get().pairs ?? [] {
             if let id = pair.key.string { projectedVersions[id] = pair.value.int }
         }
         var projectedOwners: [String: String] = [:]
-        if replies.count > 2 {
-            for pair in try replies[2].get().pairs ?? [] {
+        if replies.count > 3 {
+            for pair in try replies[3].get().pairs ?? [] {
                 if let value = pair.key.string { projectedOwners[value] = pair.value.string }
             }
         }
-        let json = try await readJSON(topic, ids: projectedIDs)
+        let json = try await read(topic, selection: [RESPArgument("fields")] + projectedIDs.map { RESPArgument($0) })
         let elements = try RawJSON.elements(of: json[...])
         var projected: [String: ProjectionRecord] = [:]
         for (id, element) in zip(projectedIDs, elements) where element != Array("null".utf8)[...] {
@@ -169,6 +181,12 @@ extension EventStore {
                 differences.append(Difference(kind: .entity, aggregateID: id, projection: String(decoding: mine.json, as: UTF8.self),
                                               events: String(decoding: folded.json, as: UTF8.self)))
             }
+            let document = try documents[id].map { try ProjectionRecord(entityJSON: $0, schema: schema) }
+            if let folded = fold.record(id), document.map({ !$0.sameContent(as: folded) }) ?? true {
+                differences.append(Difference(kind: .document, aggregateID: id,
+                                              projection: document.map { String(decoding: $0.json, as: UTF8.self) } ?? "absent",
+                                              events: String(decoding: folded.json, as: UTF8.self)))
+            }
             if projectedVersions[id] != fold.version(id) {
                 differences.append(Difference(kind: .version, aggregateID: id, projection: "\(projectedVersions[id] ?? 0)",
                                               events: "\(fold.version(id) ?? 0)"))
@@ -176,6 +194,9 @@ extension EventStore {
         }
         for id in projectedIDs where fold.record(id) == nil {
             differences.append(Difference(kind: .unexpected, aggregateID: id, projection: "present", events: "absent"))
+        }
+        for id in documents.keys where fold.record(id) == nil && !projectedIDs.contains(id) {
+            differences.append(Difference(kind: .document, aggregateID: id, projection: "present", events: "absent"))
         }
         if differences.isEmpty, projectedIDs != expectedIDs {
             differences.append(Difference(kind: .order, aggregateID: "", projection: projectedIDs.joined(separator: ","),

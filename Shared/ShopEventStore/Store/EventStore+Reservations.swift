@@ -37,7 +37,7 @@ extension EventStore {
     /// Releases reservations older than `olderThan` whose order does not exist (a crash between reserving and
     /// writing the order); returns how many it released.
     public func reconcileReservations(olderThan age: Duration,
-                                      orderExists: (String) async throws -> Bool) async throws -> Int {
+                                      orderExists: @Sendable (String) async throws -> Bool) async throws -> Int {
         let keys = TopicKeys(.inventory)
         let time = try await redis.send("TIME")
         guard let parts = time.array, parts.count == 2, let seconds = parts[0].int, let micros = parts[1].int else {

@@ -7,6 +7,8 @@ import Synchronization
 /// The pooled Redis client: `poolSize` multiplexed connections for ordinary commands, dedicated connections
 /// for blocking ones. It is a `Service`: `run()` connects, reconnects with backoff, and closes on shutdown.
 ///
+/// Sending runs on the caller's executor (`nonisolated(nonsending)`); a caller whose task prefers the client's
+/// event loop as its executor avoids any thread hop per command (how `bench-redis` runs).
 /// Commands sent before `run()` has connected wait up to `connectTimeout`, then fail with `.unavailable`.
 /// While Redis is unreachable after having been up, commands fail at once with `.unavailable`.
 /// In tests, run it in a task group and cancel the group when done:

@@ -1,0 +1,60 @@
+import ShopAPI
+import ShopHTTP
+import ShopRedis
+
+/// `GET /messages?limit=`: the messages msg-service sent, oldest first, from its capped `messages` stream.
+struct MessageRoutes: Sendable {
+    let redis: RedisClient
+
+    /// The stream msg-service records its messages in.
+    static let stream = "messages"
+    static let defaultLimit = 1000
+    static let maxLimit = 10_000
+
+    func register(_ router: inout Router) {
+        router.get("/messages") { request in try await messages(request) }
+    }
+
+    func messages(_ request: Request) async throws -> Response {
+        let limit = try request.integerQuery("limit", default: Self.defaultLimit, in: 1...Self.maxLimit)
+        let entries = try await StoreFailure.translating(topic: .customer) {
+            try await redis.xrange(Self.stream, count: limit)
+        }
+        return .json(entries.map(SentMessage.init))
+    }
+}
+
+/// One message as the API shows it: `{"to","msg","key","sent_at"}`.
+struct SentMessage: Encodable {
+    var to: String
+    var msg: String
+    var key: String
+    /// As msg-service recorded it: a number when it is one (Unix time), text otherwise.
+    var sentAt: String
+
+    init(_ entry: StreamEntry) {
+        to = entry.string("to") ?? ""
+        msg = entry.string("msg") ?? ""
+        key = entry.string("key") ?? ""
+        sentAt = entry.string("sent_at") ?? ""
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case to, msg, key
+        case sentAt = "sent_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(to, forKey: .to)
+        try container.encode(msg, forKey: .msg)
+        try container.encode(key, forKey: .key)
+        if let number = Int(sentAt) {
+            try container.encode(number, forKey: .sentAt)
+        } else if let number = Double(sentAt) {
+            try container.encode(number, forKey: .sentAt)
+        } else {
+            try container.encode(sentAt, forKey: .sentAt)
+        }
+    }
+}

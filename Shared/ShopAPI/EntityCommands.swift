@@ -1,0 +1,107 @@
+import Foundation
+import ShopDomain
+import ShopEventStore
+import ShopHTTP
+
+/// The commands of an owning service: POST one or many (→ the new ids, all or nothing), PUT the whole entity
+/// (→ `true`, 404 when unknown) and DELETE (→ `true`, 404 when unknown), each an atomic append to the event store.
+///
+/// Routes validate the body (400), check the references (422), run the service's hooks, then append.
+public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable where Hooks.Made == Draft.Made {
+    /// The entity the commands change.
+    public typealias Made = Draft.Made
+
+    let store: EventStore
+    let references: [Reference<Draft>]
+    let hooks: Hooks
+
+    /// Commands on `Draft.Made` through `store`; `references` must exist, `hooks` run around the writes.
+    public init(_ draft: Draft.Type, store: EventStore, references: [Reference<Draft>] = [], hooks: Hooks) {
+        self.store = store
+        self.references = references
+        self.hooks = hooks
+    }
+
+    /// Registers POST on the entity's create paths, PUT and DELETE on its item path (see `EntityPaths`).
+    public func register(_ router: inout Router) {
+        let paths = EntityPaths.of(Made.topic)
+        for path in paths.createPaths {
+            router.post(path) { request in try await create(request) }
+        }
+        router.put(paths.item) { request in try await update(request) }
+        router.delete(paths.item) { request in try await delete(request) }
+    }
+
+    func create(_ request: Request) async throws -> Response {
+        let drafts = try request.drafts(Draft.self)
+        guard !drafts.isEmpty else { return .json(bytes: ByteBuffer(string: "[]")) }
+        try await checkReferences(drafts)
+        let entities = drafts.map { $0.entity(id: EntityID.make()) }
+        try await StoreFailure.translating(topic: Made.topic) { try await hooks.willCreate(entities) }
+        do {
+            let events = try entities.map { entity in
+                NewEvent(action: .created, aggregateID: entity.id, entity: try Self.encode(entity), expectedVersion: 0,
+                         correlationID: request.requestID)
+            }
+            _ = try await store.append(events, topic: Made.topic)
+        } catch {
+            if StoreFailure.isDefinite(error) { await hooks.createFailed(entities) }
+            throw StoreFailure.translate(error, topic: Made.topic)
+        }
+        return .json(entities.map(\.id))
+    }
+
+    func update(_ request: Request) async throws -> Response {
+        let id = try request.entityID()
+        let draft = try request.draft(Draft.self)
+        try await checkReferences([draft])
+        let entity = draft.entity(id: id)
+        let version = try await StoreFailure.translating(topic: Made.topic) {
+            guard let version = try await store.version(Made.topic, id: id) else {
+                throw HTTPError(.notFound, "no \(Made.topic.rawValue) with id \(id)")
+            }
+            try await hooks.willUpdate(entity)
+            return version
+        }
+        do {
+            // The version read above: a delete or update in between is a conflict, not a silent overwrite.
+            try await store.update(entity, expectedVersion: version, correlationID: request.requestID)
+        } catch {
+            if StoreFailure.isDefinite(error) { await hooks.updateFailed(entity) }
+            throw StoreFailure.translate(error, topic: Made.topic)
+        }
+        return Self.accepted
+    }
+
+    func delete(_ request: Request) async throws -> Response {
+        let id = try request.entityID()
+        try await StoreFailure.translating(topic: Made.topic) {
+            try await store.delete(Made.self, id: id, correlationID: request.requestID)
+        }
+        await hooks.didDelete(id: id)
+        return Self.accepted
+    }
+
+    private func checkReferences(_ drafts: [Draft]) async throws {
+        try await StoreFailure.translating(topic: Made.topic) {
+            for reference in references { try await reference.check(drafts, store: store) }
+        }
+    }
+
+    /// The entity's JSON with its keys in one fixed order, so equal entities give equal events and answers.
+    private static func encode(_ entity: Made) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Array(try encoder.encode(entity))
+    }
+
+    /// The body of a successful PUT or DELETE, as the original answered.
+    static var accepted: Response { .json(bytes: ByteBuffer(string: "true")) }
+}
+
+extension EntityCommands where Hooks == NoHooks<Draft.Made> {
+    /// Commands that only append events.
+    public init(_ draft: Draft.Type, store: EventStore, references: [Reference<Draft>] = []) {
+        self.init(draft, store: store, references: references, hooks: NoHooks())
+    }
+}

@@ -1,0 +1,73 @@
+import ShopDomain
+
+/// The body of msg-service's `POST /email`: recipient, text, and the idempotency key (one message per key).
+///
+/// Senders encode it; msg-service decodes it strictly (through `BodyDecoder`), every problem a `ValidationError`.
+public struct EmailMessage: Codable, Sendable, Equatable {
+    /// The recipient's e-mail address.
+    public var to: String
+    /// The text, line breaks included.
+    public var msg: String
+    /// The idempotency key: a second message with the same key is not sent again.
+    public var key: String
+
+    /// Longest recipient (RFC 5321 path limit).
+    public static let maxRecipientLength = DomainLimits.maxEmailLength
+    /// Longest text, in Unicode scalars: room for an order confirmation naming 1000 products of the longest name.
+    public static let maxTextLength = 256 * 1024
+    /// Longest key (an event id and the kind of message fit many times over).
+    public static let maxKeyLength = 200
+
+    /// A message built in code (senders); bodies go through `init(from:)`, which validates.
+    public init(to: String, msg: String, key: String) {
+        self.to = to
+        self.msg = msg
+        self.key = key
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case to, msg, key
+    }
+
+    /// Decodes and validates a request body's object.
+    public init(from decoder: any Decoder) throws {
+        let container: KeyedDecodingContainer<CodingKeys>
+        do {
+            container = try decoder.container(keyedBy: CodingKeys.self)
+        } catch {
+            throw ValidationError(.wrongType, #"expected a JSON object {"to", "msg", "key"}"#)
+        }
+        to = try Self.text(container, .to, maxLength: Self.maxRecipientLength, lineBreaks: false)
+        guard !to.unicodeScalars.contains(where: { $0.properties.isWhitespace }), to.contains("@") else {
+            throw ValidationError(.invalidValue, "'to' must be an e-mail address like name@example.com")
+        }
+        msg = try Self.text(container, .msg, maxLength: Self.maxTextLength, lineBreaks: true)
+        key = try Self.text(container, .key, maxLength: Self.maxKeyLength, lineBreaks: false)
+    }
+
+    /// A required, non-blank string of at most `maxLength` scalars without control characters (bar line breaks
+    /// and tabs where `lineBreaks`).
+    private static func text(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, maxLength: Int,
+                             lineBreaks: Bool) throws(ValidationError) -> String {
+        let name = key.stringValue
+        guard container.contains(key) else { throw ValidationError(.missingField, "missing field '\(name)'") }
+        if (try? container.decodeNil(forKey: key)) == true {
+            throw ValidationError(.missingField, "'\(name)' must not be null")
+        }
+        guard let value = try? container.decode(String.self, forKey: key) else {
+            throw ValidationError(.wrongType, "'\(name)' must be a string")
+        }
+        guard !value.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) else {
+            throw ValidationError(.invalidValue, "'\(name)' must not be empty")
+        }
+        let length = value.unicodeScalars.count
+        guard length <= maxLength else {
+            throw ValidationError(.invalidValue, "'\(name)' must be at most \(maxLength) characters, found \(length)")
+        }
+        let allowed: Set<Unicode.Scalar> = lineBreaks ? ["\n", "\r", "\t"] : []
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
+            throw ValidationError(.invalidValue, "'\(name)' must not contain control characters")
+        }
+        return value
+    }
+}
