@@ -25,8 +25,16 @@ import Testing
         #expect(row?.contains("10.1") == true)  // 101 requests in 10 s
     }
 
+    @Test func unsentRequestsAreReported() {
+        var summary = sampleSummary()
+        #expect(!LoadReport.text(summary).contains("never sent"))
+        summary.unsent = 1234
+        #expect(LoadReport.text(summary).contains("1234 requests fell due but were never sent"))
+    }
+
     @Test func jsonRoundTripsAndCarriesTheVerdict() throws {
-        let summary = sampleSummary()
+        var summary = sampleSummary()
+        summary.unsent = 7
         let json = try LoadReport.json(summary)
         #expect(json.contains(#""passed" : true"#))
         #expect(json.contains(#""p99_9_ms""#))
