@@ -2,6 +2,9 @@ import Foundation
 import ShopDomain
 
 extension ScenarioRun {
+    /// The most messages `GET /messages` lists in one answer.
+    static let messagesLimit = 10_000
+
     /// Every message the scenario causes, as (recipient, text) with how often it must appear: a welcome per customer,
     /// a goodbye for the deleted one, a confirmation and a payment request per order as created, a thank-you for the billing.
     func expectedMessages() -> [SentMessage: Int] {
@@ -30,7 +33,7 @@ extension ScenarioRun {
         let total = expected.values.reduce(0, +)
         let deadline = ContinuousClock.now + timeout
         while true {
-            let listed = try await gateway.get("/messages?limit=10000", as: [ListedMessage].self)
+            let listed = try await gateway.get("/messages?limit=\(Self.messagesLimit)", as: [ListedMessage].self)
             var seen: [SentMessage: Int] = [:]
             for message in listed {
                 let sent = SentMessage(to: message.to, msg: message.msg)
@@ -42,6 +45,11 @@ extension ScenarioRun {
             }
             let missing = expected.filter { seen[$0.key, default: 0] < $0.value }
             if missing.isEmpty { break }
+            if listed.count >= Self.messagesLimit {
+                // GET /messages lists the oldest first: on a stack this busy our newest messages are out of sight.
+                throw ScenarioFailure("GET /messages already lists \(listed.count) older messages, so this run's cannot be seen; "
+                                      + "run the scenario on a fresh stack or with --messages-timeout 0")
+            }
             guard ContinuousClock.now < deadline else {
                 let first = missing.keys.first.map { "to \($0.to): \($0.msg.debugDescription)" } ?? ""
                 throw ScenarioFailure("GET /messages: \(missing.values.reduce(0, +)) of \(total) messages still missing after \(timeout), e.g. \(first)")

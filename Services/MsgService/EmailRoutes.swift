@@ -1,8 +1,8 @@
 import Foundation
+import ShopAPI
 import ShopDomain
 import ShopHTTP
 import ShopReactions
-import ShopRedis
 
 /// `POST /email {"to","msg","key"}`: records (and logs) the message once per key; 400 on bad input.
 ///
@@ -22,17 +22,15 @@ struct EmailRoutes: Sendable {
         } catch {
             throw HTTPError(.badRequest, error.description)
         }
-        let outcome: MessageRecorder.Outcome
-        do {
-            outcome = try await recorder.record(message, sentAt: Int(Date().timeIntervalSince1970))
-        } catch let error as RedisClientError where [.connectionClosed, .timeout, .unavailable, .shutdown].contains(error.code) {
-            throw HTTPError(.serviceUnavailable, "the message store is unavailable, try again")
+        // Redis away is a 503 (the sender waits and retries), as for every other command.
+        let outcome = try await StoreFailure.translating(topic: .customer) {
+            try await recorder.record(message, sentAt: Int(Date().timeIntervalSince1970))
         }
         switch outcome {
         case .sent(let entryID):
             request.logger.info("e-mail sent", metadata: [
                 "message.to": "\(message.to)", "message.key": "\(message.key)", "message.entry_id": "\(entryID)",
-                "message.text": "\(message.msg)",
+                "message.text": "\(message.msg.prefix(2000))",
             ])
             return .json(Answer(sent: true, id: entryID))
         case .duplicate(let entryID):

@@ -132,6 +132,14 @@ extension ReactionTests {
         }
     }
 
+    /// Each text sent a different number of times than expected: "sent 2×, expected 1×: to …".
+    static func mismatches(_ sent: [SentText: Int], _ expected: [SentText: Int]) -> [String] {
+        Set(sent.keys).union(expected.keys).compactMap { text in
+            let (count, wanted) = (sent[text, default: 0], expected[text, default: 0])
+            return count == wanted ? nil : "sent \(count)×, expected \(wanted)×: \(text)"
+        }
+    }
+
     /// A message by what its recipient sees.
     struct SentText: Hashable, CustomStringConvertible {
         var to: String

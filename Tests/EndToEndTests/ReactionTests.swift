@@ -28,7 +28,7 @@ struct ReactionTests {
             try await stack.start("crm-service")
             let expected = Dictionary(uniqueKeysWithValues: customers.map { (SentText($0, Messages.welcome($0)), 1) })
             let sent = try await shop.waitForMessages(expected, groups: ["crm-service"])
-            #expect(sent.counts == expected)
+            #expect(Self.mismatches(sent.counts, expected) == [])
             #expect(sent.all.allSatisfy { $0.key.hasSuffix(":welcome") })
             await shop.shutdown()
         }
@@ -54,7 +54,7 @@ struct ReactionTests {
             try await stack.start("crm-service")
             let expected = Dictionary(uniqueKeysWithValues: customers.map { (SentText($0, Messages.welcome($0)), 1) })
             let sent = try await shop.waitForMessages(expected, groups: ["crm-service"])
-            #expect(sent.counts == expected, "\(sentBeforeKill) sent before the kill")
+            #expect(Self.mismatches(sent.counts, expected) == [], "\(sentBeforeKill) sent before the kill")
             #expect(Set(sent.all.map(\.key)).count == sent.all.count, "every message has its own key")
             await shop.shutdown()
         }
@@ -70,17 +70,50 @@ struct ReactionTests {
             await stack.stop("msg-service")
             let customers = try await shop.createCustomers(10)
             // crm-service has read the entries and waits for msg-service: delivered, not acknowledged.
-            try await shop.waitUntil("crm-service holding pending entries", timeout: .seconds(30)) {
-                try await shop.pending("crm-service") == 10
+            try await shop.waitUntil("crm-service waiting for msg-service with 10 pending entries", timeout: .seconds(30)) {
+                try await shop.pending("crm-service") == 10 && stack.log(of: "crm-service").contains("message not sent yet, retrying")
             }
             await stack.kill("crm-service")
             try await stack.start("msg-service")
             try await stack.start("crm-service")
             let expected = Dictionary(uniqueKeysWithValues: customers.map { (SentText($0, Messages.welcome($0)), 1) })
             let sent = try await shop.waitForMessages(expected, groups: ["crm-service"])
-            #expect(sent.counts == expected)
+            #expect(Self.mismatches(sent.counts, expected) == [])
             #expect(stack.log(of: "crm-service").contains("claimed an idle entry"), "the new process took over the dead one's entries")
-            #expect(stack.log(of: "crm-service").contains("message not sent yet, retrying"), "the outage was waited out")
+            await shop.shutdown()
+        }
+    }
+
+    @Test("Redis killed under crm-service and msg-service: POST /email is a 503 meanwhile; after the restart the next customers are welcomed once")
+    func redisRestart() async throws {
+        let redis = try await RedisTestServer.start(RedisTestServer.Options(appendOnly: true))
+        defer { redis.stop() }
+        let executables = ["gateway-api", "customer-service", "crm-service", "msg-service"]
+        try await withServiceStack(executables, environment: Self.environment(redis)) { stack in
+            let shop = try ShopClient(stack)
+            let before = try await shop.createCustomers(3)
+            _ = try await shop.waitForMessages(
+                Dictionary(uniqueKeysWithValues: before.map { (SentText($0, Messages.welcome($0)), 1) }), groups: ["crm-service"])
+            // Killed, not stopped, as a crash would: AOF with fsync always keeps every acknowledged write.
+            redis.kill()
+            let body = #"{"to":"a@b.co","msg":"hi","key":"while-down"}"#
+            try await shop.waitUntil("a 503 from msg-service while Redis is down", timeout: .seconds(30)) {
+                try await shop.send(.POST, "/email", body, to: "msg-service").status == .serviceUnavailable
+            }
+            try await redis.restart()
+            var after: [Customer] = []
+            try await shop.waitUntil("customer-service taking customers again", timeout: .seconds(30)) {
+                do {
+                    after = try await shop.createCustomers(3)
+                    return true
+                } catch {
+                    return false  // 503 while it reconnects
+                }
+            }
+            let expected = Dictionary(uniqueKeysWithValues: (before + after).map { (SentText($0, Messages.welcome($0)), 1) })
+            let sent = try await shop.waitForMessages(expected, groups: ["crm-service"])
+            #expect(Self.mismatches(sent.counts, expected) == [])
+            #expect(stack.isRunning("crm-service") && stack.isRunning("msg-service"))
             await shop.shutdown()
         }
     }
@@ -107,7 +140,7 @@ struct ReactionTests {
                 SentText(customer, Messages.paymentReceived(customer, products: items)): 1,
             ]
             let sent = try await shop.waitForMessages(expected, groups: ["crm-service", "billing-service"])
-            #expect(sent.counts == expected)
+            #expect(Self.mismatches(sent.counts, expected) == [])
             #expect(Messages.paymentRequest(customer, products: items).contains("€ 105 "))
             let kinds = sent.all.compactMap { $0.key.split(separator: ":").last.map(String.init) }.sorted()
             #expect(kinds == ["order-confirmation", "payment-received", "payment-request", "welcome"])
@@ -115,7 +148,7 @@ struct ReactionTests {
         }
     }
 
-    @Test("crm-service catching up after the customer of an order was deleted still writes the customer's name")
+    @Test("crm-service catching up after an order's customer and product were deleted still writes their names")
     func catchUpAfterDeletion() async throws {
         let redis = try await RedisTestServer.start()
         defer { redis.stop() }
@@ -129,6 +162,7 @@ struct ReactionTests {
             try await shop.stock(products, amount: 5)
             _ = try await shop.createOrder(customer, [products[0]])
             #expect(try await shop.send(.DELETE, "/customer/\(customer.id)").status == .ok)
+            #expect(try await shop.send(.DELETE, "/product/\(products[0].id)").status == .ok)
 
             try await stack.start("crm-service")
             let expected = [
@@ -137,7 +171,7 @@ struct ReactionTests {
                 SentText(customer, Messages.goodbye(customer)): 1,
             ]
             let sent = try await shop.waitForMessages(expected, groups: ["crm-service"])
-            #expect(sent.counts == expected)
+            #expect(Self.mismatches(sent.counts, expected) == [])
             await shop.shutdown()
         }
     }
