@@ -17,7 +17,9 @@ struct Load: AsyncParsableCommand {
             second on stderr, then a summary per operation (throughput, p50/p90/p99/p99.9/max from HdrHistogram, \
             status codes) and the correctness checks: nothing oversold, stock conserved, accepted orders listed, \
             no event lost, projection = fold of events (with --redis-url), no server errors. \
-            Mixes: orders, reads, report, mixed (orders=60,reads=30,report=10) or a list like orders=80,reads=20.
+            Mixes: orders, reads, report, mixed (orders=60,reads=30,report=10) or a list like orders=80,reads=20. \
+            In the open model, requests due before the end but not yet sent when it comes are reported as unsent. \
+            Exit status 1 when a check fails.
             """)
 
     @Option(help: "The gateway's base URL (default: GATEWAY_API_URL or http://127.0.0.1:5000).")
