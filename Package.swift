@@ -111,3 +111,17 @@ let package = Package(
                     path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ]
 )
+
+// The load generator (issue 8): ShopLoad and its tests, HdrHistogram for the client. Added here, apart from the
+// expression above, so that expression stays simple enough for the manifest's type checker.
+let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
+package.dependencies.append(.package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"))
+package.targets += [
+    .target(name: "ShopLoad", dependencies: ["ShopDomain", histogram],
+            path: "Shared/ShopLoad", swiftSettings: swiftSettings),
+    .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", "ShopService", "ShopHTTP", histogram, "ShopTestSupport", logging],
+                path: "Tests/LoadTests", swiftSettings: swiftSettings),
+]
+for target in package.targets where target.name == "OrderShopClient" {
+    target.dependencies += ["ShopLoad", histogram]
+}

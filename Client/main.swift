@@ -14,6 +14,7 @@ struct OrderShopCommand: AsyncParsableCommand {
             Restore.self,      // restore: rebuild Redis from the PostgreSQL archive (archive)
             BenchArchive.self, // bench-archive: make bench-archive (archive)
             Scenario.self,     // scenario: the integration scenario against a running stack (reactions)
+            Load.self,         // load: the load generator that checks correctness (load)
         ])
 }
 

@@ -1,0 +1,40 @@
+import ShopHTTP
+import ShopLoad
+
+/// The gateway as the load generator sees it: requests that always come back with an answer or a failure.
+struct LoadGateway: Sendable {
+    /// One request's result: a status (nil when no answer came) and the body.
+    struct Answer: Sendable {
+        var status: Int?
+        var body: ByteBuffer
+        /// Why no answer came, when `status` is nil.
+        var failure: String?
+
+        var bytes: [UInt8] { Array(body.readableBytesView) }
+        var text: String { String(buffer: body) }
+    }
+
+    let client: HTTPClient
+
+    /// Sends a request with an optional JSON body; transport failures become an answer without status.
+    func send(_ method: HTTPMethod, _ path: String, json: String? = nil) async -> Answer {
+        do {
+            let response = try await client.execute(method, path, body: json.map { ByteBuffer(string: $0) })
+            return Answer(status: Int(response.status.code), body: response.body, failure: nil)
+        } catch {
+            return Answer(status: nil, body: ByteBuffer(), failure: "\(error)")
+        }
+    }
+
+    /// Sends a request the set-up or the checks depend on: a non-2xx answer or none throws `setupFailed`.
+    func require(_ method: HTTPMethod, _ path: String, json: String? = nil) async throws(LoadError) -> [UInt8] {
+        let answer = await send(method, path, json: json)
+        guard let status = answer.status else {
+            throw LoadError(.setupFailed, "\(method) \(path): no answer from the gateway (\(answer.failure ?? "unknown"))")
+        }
+        guard (200..<300).contains(status) else {
+            throw LoadError(.setupFailed, "\(method) \(path) answered \(status): \(answer.text.prefix(200))")
+        }
+        return answer.bytes
+    }
+}
