@@ -71,6 +71,8 @@ let package = Package(
                 path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
         .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
                 path: "Shared/ShopService", swiftSettings: swiftSettings),
+        .target(name: "ShopArchive", dependencies: ["ShopPostgres", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopHTTP", nioCore, logging, metrics, lifecycle],
+                path: "Shared/ShopArchive", swiftSettings: swiftSettings),
         .target(name: "ShopAPI", dependencies: ["ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
                 path: "Shared/ShopAPI", swiftSettings: swiftSettings),
         .target(name: "ShopReactions", dependencies: ["ShopService", "ShopEventStore", "ShopHTTP", "ShopDomain", "ShopRedis", logging, lifecycle, nioCore],
@@ -79,12 +81,12 @@ let package = Package(
                 path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
     ]
     + services.map {
-        .executableTarget(name: $0.target, dependencies: serviceDependencies + ($0.target == "ArchiveService" ? ["ShopPostgres"] : [])
+        .executableTarget(name: $0.target, dependencies: serviceDependencies + ($0.target == "ArchiveService" ? ["ShopPostgres", "ShopArchive"] : [])
                               + (reactingServices.contains($0.target) ? ["ShopReactions"] : []),
                           path: "Services/\($0.target)", swiftSettings: swiftSettings)
     }
     + [
-        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopService", argumentParser, logging, nioCore, nioPosix, lifecycle],
+        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopService", "ShopPostgres", "ShopArchive", argumentParser, logging, nioCore, nioPosix, lifecycle],
                           path: "Client", swiftSettings: swiftSettings),
 
         // Tests.
@@ -103,6 +105,8 @@ let package = Package(
                     path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
         .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport", logging],
                     path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ArchiveTests", dependencies: ["ShopArchive", "ShopEventStore", "ShopPostgres", "ShopRedis", "ShopDomain", "ShopHTTP", "ShopTestSupport", logging, nioCore],
+                    path: "Tests/ArchiveTests", swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", "ShopEventStore", "ShopRedis", "ShopDomain", logging, nioPosix],
                     path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
     ]

@@ -24,6 +24,8 @@ struct LoadRunner: Sendable {
     let plan: Plan
     let fixture: LoadFixture
     let recorder: LoadRecorder
+    /// Where the virtual users run: the client's event loop (see `LoadEventLoopExecutor`).
+    let executor: LoadEventLoopExecutor
 
     /// Runs the load and returns how long it took, from the first request until the last answer.
     func run() async -> Duration {
@@ -36,7 +38,7 @@ struct LoadRunner: Sendable {
             }
             await withTaskGroup(of: Void.self) { users in
                 for _ in 0..<plan.connections {
-                    users.addTask { await runVirtualUser(start: start, tickets: tickets) }
+                    users.addTask(executorPreference: executor) { await runVirtualUser(start: start, tickets: tickets) }
                 }
             }
             group.cancelAll()
@@ -53,7 +55,9 @@ struct LoadRunner: Sendable {
             let due: ContinuousClock.Instant
             if let schedule = plan.schedule {
                 due = start + schedule.dueOffset(of: ticket)
-                if let end, due >= end { return }
+                // Past the end nothing more is sent, also what fell due in time but could not be sent yet
+                // (the summary counts those as unsent).
+                if let end, due >= end || clock.now >= end { return }
                 if due > clock.now {
                     do { try await Task.sleep(until: due, tolerance: .microseconds(100), clock: clock) } catch { return }
                 }
@@ -95,6 +99,12 @@ struct LoadRunner: Sendable {
                         acceptedOrder: order)
     }
 
+    /// Requests of the open model due within `elapsed`, within the run's limits.
+    func dueCount(_ schedule: OpenModelSchedule, within elapsed: Duration) -> Int {
+        let limit = Swift.min(plan.duration.map { schedule.dueCount(within: $0) } ?? .max, plan.requests ?? .max)
+        return Swift.min(schedule.dueCount(within: elapsed), limit)
+    }
+
     /// A line on stderr each second: the last second's rate, failures and p99 so far.
     private func showProgress(start: ContinuousClock.Instant) async {
         var second = 1
@@ -102,7 +112,7 @@ struct LoadRunner: Sendable {
         while true {
             do { try await Task.sleep(until: start + .seconds(second), clock: .continuous) } catch { return }
             let (requests, failed, p99) = recorder.progress()
-            let due = plan.schedule.map { Swift.min($0.dueCount(within: .seconds(second)), plan.requests ?? .max) }
+            let due = plan.schedule.map { dueCount($0, within: .seconds(second)) }
             let line = LoadReport.progressLine(elapsed: .seconds(second), requests: requests,
                                                intervalRate: Double(requests - lastRequests), errors: failed,
                                                p99Milliseconds: p99, behind: due.map { $0 - requests })

@@ -11,6 +11,8 @@ struct OrderShopCommand: AsyncParsableCommand {
             HelloServer.self,  // hello-server: the ShopHTTP side of make bench-http (http)
             BenchRedis.self,   // bench-redis: make bench-redis (redis)
             BenchEvents.self,  // bench-events: make bench-events (eventstore)
+            Restore.self,      // restore: rebuild Redis from the PostgreSQL archive (archive)
+            BenchArchive.self, // bench-archive: make bench-archive (archive)
             Scenario.self,     // scenario: the integration scenario against a running stack (reactions)
             Load.self,         // load: the load generator that checks correctness (load)
             BenchOrders.self,  // bench-orders: the Redis-only floor of an order and bytes per order (bench)

@@ -1,6 +1,33 @@
-// archive-service (the PostgreSQL event archive): wiring only. Later issues register its routes and consumers here.
+// archive-service: every event into PostgreSQL, event queries, safe trimming. Wiring only; the logic is ShopArchive.
+import Foundation
+import ShopArchive
+import ShopEventStore
+import ShopPostgres
 import ShopService
 
 let config = ServiceConfig.fromEnvironment(name: "archive-service", defaultPort: 5008)
 let runtime = ServiceRuntime(config: config)
+
+let postgresConfiguration: PostgresConfiguration
+do {
+    postgresConfiguration = try PostgresConfiguration(url: config.databaseURL)
+} catch {
+    FileHandle.standardError.write(Data("archive-service: configuration error: DATABASE_URL: \(error)\n".utf8))
+    exit(78)
+}
+let postgres = PostgresClient(configuration: postgresConfiguration, logger: runtime.logger)
+var archiveConfiguration = ArchiveConfiguration()
+archiveConfiguration.retention = config.eventRetention
+archiveConfiguration.claimIdle = config.consumerClaimIdle
+
+let archive = EventArchive(postgres: postgres, logger: runtime.logger)
+let store = EventStore(redis: runtime.redis, logger: runtime.logger, compressionThreshold: config.eventCompressionThreshold)
+let archiver = Archiver(redis: runtime.redis, archive: archive, configuration: archiveConfiguration, logger: runtime.logger)
+let trimmer = StreamTrimmer(redis: runtime.redis, configuration: archiveConfiguration, logger: runtime.logger)
+
+runtime.addReadinessCheck(name: "postgres") { try await postgres.ping() }
+runtime.addService(postgres)
+runtime.addService(archiver)
+runtime.addService(trimmer)
+runtime.register(routes: ArchiveRoutes(archive: archive, store: store, archiver: archiver).register)
 await runtime.runUntilStopped()

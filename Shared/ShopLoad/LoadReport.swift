@@ -32,6 +32,9 @@ public enum LoadReport {
             lines.append("\(operation.operation.rawValue) statuses: \(statuses.joined(separator: " "))"
                 + " (ok=\(operation.ok) refused=\(operation.refused) failed=\(operation.failed))")
         }
+        if summary.unsent > 0 {
+            lines.append("\(summary.unsent) requests fell due but were never sent: the shop was that far behind when the run ended")
+        }
         lines.append("checks:")
         for check in summary.checks {
             let verdict = check.skipped ? "SKIP" : (check.passed ? "PASS" : "FAIL")

@@ -14,10 +14,13 @@ public struct LoadSummary: Sendable, Codable, Equatable {
     public var operations: [OperationSummary]
     /// The correctness checks, in a fixed order.
     public var checks: [CheckResult]
+    /// Open model: requests that fell due during the run but were never sent, because the shop was so far behind
+    /// that the run ended first; 0 in the closed model.
+    public var unsent: Int
 
     /// A summary as the run produced it.
     public init(model: String, connections: Int, targetRate: Double?, mix: String, durationSeconds: Double,
-                operations: [OperationSummary], checks: [CheckResult]) {
+                operations: [OperationSummary], checks: [CheckResult], unsent: Int = 0) {
         self.model = model
         self.connections = connections
         self.targetRate = targetRate
@@ -25,13 +28,14 @@ public struct LoadSummary: Sendable, Codable, Equatable {
         self.durationSeconds = durationSeconds
         self.operations = operations
         self.checks = checks
+        self.unsent = unsent
     }
 
     /// True when every correctness check passed.
     public var passed: Bool { checks.allSatisfy(\.passed) }
 
     enum CodingKeys: String, CodingKey {
-        case model, connections, mix, operations, checks, passed
+        case model, connections, mix, operations, checks, passed, unsent
         case targetRate = "target_rate"
         case durationSeconds = "duration_seconds"
     }
@@ -46,6 +50,7 @@ public struct LoadSummary: Sendable, Codable, Equatable {
         durationSeconds = try container.decode(Double.self, forKey: .durationSeconds)
         operations = try container.decode([OperationSummary].self, forKey: .operations)
         checks = try container.decode([CheckResult].self, forKey: .checks)
+        unsent = try container.decodeIfPresent(Int.self, forKey: .unsent) ?? 0
     }
 
     /// Writes the summary with its derived `passed` verdict, for machines.
@@ -58,6 +63,7 @@ public struct LoadSummary: Sendable, Codable, Equatable {
         try container.encode(durationSeconds, forKey: .durationSeconds)
         try container.encode(operations, forKey: .operations)
         try container.encode(checks, forKey: .checks)
+        try container.encode(unsent, forKey: .unsent)
         try container.encode(passed, forKey: .passed)
     }
 }

@@ -132,7 +132,9 @@ struct LoadEndToEndTests {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID().uuidString).log").path
         let process = try ManagedProcess(
             executable: stack.binDirectory + "/ordershop-client",
-            arguments: ["load", "--url", stack.url(of: "gateway-api"), "--redis-url", redis.url, "--json", "--quiet"] + arguments,
+            // A generous request timeout: the whole test run shares two cores, and an unanswered request fails a check.
+            arguments: ["load", "--url", stack.url(of: "gateway-api"), "--redis-url", redis.url, "--json", "--quiet",
+                        "--timeout", "60"] + arguments,
             environment: stack.environment, logPath: log)
         return LoadRun(process: process, log: log)
     }
@@ -140,7 +142,7 @@ struct LoadEndToEndTests {
     /// Waits for the run to end; its exit status, output, and the JSON summary it printed (from the line "{" on).
     static func finish(_ run: LoadRun) async throws -> (status: Int32, output: String, summary: LoadSummary?) {
         defer { try? FileManager.default.removeItem(atPath: run.log) }
-        guard await run.process.waitForExit(timeout: .seconds(120)) else {
+        guard await run.process.waitForExit(timeout: .seconds(300)) else {
             run.process.send(SIGKILL)
             throw TestSupportError("ordershop-client load did not return:\n\(run.process.logTail(lines: 30))")
         }

@@ -25,8 +25,16 @@ import Testing
         #expect(row?.contains("10.1") == true)  // 101 requests in 10 s
     }
 
+    @Test func unsentRequestsAreReported() {
+        var summary = sampleSummary()
+        #expect(!LoadReport.text(summary).contains("never sent"))
+        summary.unsent = 1234
+        #expect(LoadReport.text(summary).contains("1234 requests fell due but were never sent"))
+    }
+
     @Test func jsonRoundTripsAndCarriesTheVerdict() throws {
-        let summary = sampleSummary()
+        var summary = sampleSummary()
+        summary.unsent = 7
         let json = try LoadReport.json(summary)
         #expect(json.contains(#""passed" : true"#))
         #expect(json.contains(#""p99_9_ms""#))
@@ -67,5 +75,35 @@ import Testing
     @Test func plainTextIsAValidTemplate() throws {
         #expect(try SummaryLine(template: "no placeholders").render(OperationStats().summary(of: .reads, elapsed: .zero))
                 == "no placeholders")
+    }
+}
+
+@Suite struct LoadFixtureTests {
+    let fixture = LoadFixture(customerIDs: ["c0", "c1"], productIDs: ["p0", "p1", "p2"],
+                              initialStock: ["p0": 5, "p1": 5, "p2": 5], itemsPerOrder: 2)
+
+    @Test func ordersCycleThroughProductsAndCustomersEvenly() {
+        #expect(fixture.orderProducts(ticket: 0) == ["p0", "p1"])
+        #expect(fixture.orderProducts(ticket: 1) == ["p2", "p0"])
+        #expect(fixture.orderProducts(ticket: 2) == ["p1", "p2"])
+        #expect((0..<6).map(fixture.customer(ticket:)) == ["c0", "c1", "c0", "c1", "c0", "c1"])
+        var units: [String: Int] = [:]
+        for ticket in 0..<300 { for product in fixture.orderProducts(ticket: ticket) { units[product, default: 0] += 1 } }
+        #expect(units == ["p0": 200, "p1": 200, "p2": 200])
+    }
+
+    @Test func orderJSONIsWhatTheGatewayTakes() throws {
+        let json = LoadFixture.orderJSON(products: ["p0", "p0"], customer: "c1")
+        #expect(json == #"{"product_ids":["p0","p0"],"customer_id":"c1"}"#)
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        #expect(decoded?["product_ids"] as? [String] == ["p0", "p0"])
+    }
+
+    @Test func quotingEscapesWhatJSONRequires() throws {
+        let hostile = "a\"b\\c\nd\u{01}é"
+        let quoted = LoadFixture.quoted(hostile)
+        #expect(quoted == #""a\"b\\c\u000ad\u0001é""#)
+        let decoded = try JSONSerialization.jsonObject(with: Data("[\(quoted)]".utf8)) as? [String]
+        #expect(decoded == [hostile])
     }
 }

@@ -1,26 +1,37 @@
 /// What a run set up for itself: its customers, its products and their initial stock.
-struct LoadFixture: Sendable {
-    var customerIDs: [String]
-    var productIDs: [String]
+public struct LoadFixture: Sendable {
+    /// The run's customers, in creation order (at least one).
+    public var customerIDs: [String]
+    /// The run's products, in creation order (at least one).
+    public var productIDs: [String]
     /// Product id → the stock it started with.
-    var initialStock: [String: Int]
+    public var initialStock: [String: Int]
     /// Products of each order: `itemsPerOrder` of them, cycling through the run's products.
-    var itemsPerOrder: Int
+    public var itemsPerOrder: Int
 
-    /// The body of order number `ticket`: products and customer chosen round robin, so load spreads evenly.
-    func orderProducts(ticket: Int) -> [String] {
+    /// A fixture of created customers and products, each product with `initialStock`.
+    public init(customerIDs: [String], productIDs: [String], initialStock: [String: Int], itemsPerOrder: Int) {
+        self.customerIDs = customerIDs
+        self.productIDs = productIDs
+        self.initialStock = initialStock
+        self.itemsPerOrder = itemsPerOrder
+    }
+
+    /// The products of order number `ticket`, chosen round robin so the load spreads evenly over the products.
+    public func orderProducts(ticket: Int) -> [String] {
         (0..<itemsPerOrder).map { productIDs[(ticket &* itemsPerOrder &+ $0) % productIDs.count] }
     }
 
-    func customer(ticket: Int) -> String { customerIDs[ticket % customerIDs.count] }
+    /// The customer of order number `ticket`, round robin.
+    public func customer(ticket: Int) -> String { customerIDs[ticket % customerIDs.count] }
 
     /// The JSON of an order of `products` by `customer` (ids are UUIDs: no escaping needed, but quoted safely).
-    static func orderJSON(products: [String], customer: String) -> String {
+    public static func orderJSON(products: [String], customer: String) -> String {
         "{\"product_ids\":[" + products.map { quoted($0) }.joined(separator: ",") + "],\"customer_id\":" + quoted(customer) + "}"
     }
 
     /// A JSON string literal of `text` (quotes, backslashes and control characters escaped).
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

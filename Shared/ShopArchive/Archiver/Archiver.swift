@@ -1,0 +1,174 @@
+import Logging
+import Metrics
+import NIOCore
+import ServiceLifecycle
+import ShopDomain
+import ShopEventStore
+import ShopPostgres
+import ShopRedis
+import Synchronization
+
+/// Copies every event stream into PostgreSQL: consumer group `archive`, batches of up to N entries or T ms,
+/// one multi-row insert per batch (`ON CONFLICT DO NOTHING`), XACK only after the COMMIT.
+///
+/// When PostgreSQL or Redis fails it backs off and starts over from its own pending entries, so an entry is
+/// acknowledged only once it is in PostgreSQL, and a crash or kill anywhere leaves at worst a re-insert, which
+/// the event id's primary key turns into a no-op.
+public final class Archiver: Service, Sendable {
+    public let configuration: ArchiveConfiguration
+    /// The streams followed: the three of every topic.
+    public let streams: [EventStreamID]
+    let streamsByKey: [String: EventStreamID]
+    let redis: RedisClient
+    let archive: EventArchive
+    let logger: Logger
+    private let stopRequested = Atomic<Bool>(false)
+    let state = Mutex(ArchiverStatus())
+    let archivedCounter = Counter(label: "archive_events_total")
+    let deadLetterCounter = Counter(label: "events_dead_lettered_total", dimensions: [("group", "archive")])
+
+    /// An archiver of `streams` (every topic's by default) into `archive`.
+    public init(redis: RedisClient, archive: EventArchive, configuration: ArchiveConfiguration = ArchiveConfiguration(),
+                streams: [EventStreamID] = EventStreamID.all(of: Topic.allCases), logger: Logger) {
+        self.redis = redis
+        self.archive = archive
+        self.configuration = configuration
+        self.streams = streams
+        self.streamsByKey = Dictionary(streams.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var logger = logger
+        logger[metadataKey: "consumer.group"] = "\(configuration.group)"
+        self.logger = logger
+    }
+
+    /// What it has done since start.
+    public var status: ArchiverStatus { state.withLock { $0 } }
+
+    /// Archives until graceful shutdown (finishing the batch at hand) or cancellation.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while !self.shouldStop {
+                do {
+                    try await self.redis.withDedicatedConnection { connection in
+                        try await self.archive(on: connection)
+                    }
+                } catch {
+                    if self.shouldStop || error is CancellationError { return }
+                    self.state.withLock { $0.lastError = "\(error)" }
+                    let pause = self.nextBackoff()
+                    self.logger.warning("archiving failed; retrying", metadata: [
+                        "error": "\(error)", "archive.retry_in": "\(pause)",
+                    ])
+                    do { try await Task.sleep(for: pause) } catch { return }
+                }
+            }
+        } onGracefulShutdown: {
+            self.stopRequested.store(true, ordering: .relaxed)
+        }
+    }
+
+    var shouldStop: Bool { stopRequested.load(ordering: .relaxed) || Task.isCancelled }
+
+    /// Whether this process has applied the archive's migrations (once PostgreSQL answered).
+    private let migrated = Atomic<Bool>(false)
+    /// Failures in a row, for the backoff.
+    let failures = Atomic<Int>(0)
+
+    /// Doubles from `minBackoff` up to `maxBackoff` with each failure in a row; a committed batch resets it.
+    private func nextBackoff() -> Duration {
+        let count = failures.add(1, ordering: .relaxed).newValue
+        var pause = configuration.minBackoff
+        for _ in 1..<min(count, 20) where pause < configuration.maxBackoff { pause *= 2 }
+        return min(pause, configuration.maxBackoff)
+    }
+
+    /// One connected session: our pending entries first (left by a crash or a failed batch), then new ones.
+    private func archive(on connection: RedisConnection) async throws {
+        if !migrated.load(ordering: .relaxed) {
+            try await archive.migrate()
+            migrated.store(true, ordering: .relaxed)
+        }
+        for stream in streams {
+            try await connection.xgroupCreate(stream.key, group: configuration.group, id: "0", mkstream: true)
+        }
+        while !shouldStop {
+            let pending = try await read(on: connection, position: "0", count: configuration.batchSize, block: nil)
+            if pending.isEmpty { break }
+            try await write(pending)
+        }
+        // Batches are written by up to `concurrentWrites` tasks while this one reads the next: each acknowledges
+        // only its own entries after its own COMMIT, so their order does not matter.
+        try await withThrowingTaskGroup(of: Void.self) { writers in
+            var writing = 0
+            let clock = ContinuousClock()
+            var nextClaim = clock.now
+            var buffer: [ArchiveEntry] = []
+            var deadline: ContinuousClock.Instant?
+            while !shouldStop {
+                if buffer.isEmpty, clock.now >= nextClaim {
+                    try await claimAbandoned(on: connection)
+                    nextClaim = clock.now + configuration.claimIdle / 2
+                }
+                let wait = deadline.map { max($0 - clock.now, .milliseconds(1)) } ?? configuration.idleBlock
+                buffer += try await read(on: connection, position: ">", count: configuration.batchSize - buffer.count, block: wait)
+                if !buffer.isEmpty, deadline == nil { deadline = clock.now + configuration.batchDelay }
+                guard let due = deadline, buffer.count >= configuration.batchSize || clock.now >= due else { continue }
+                if writing >= configuration.concurrentWrites {
+                    try await writers.next()
+                    writing -= 1
+                }
+                let batch = buffer
+                writers.addTask { try await self.write(batch) }
+                writing += 1
+                buffer.removeAll(keepingCapacity: true)
+                deadline = nil
+            }
+            // Stopping: what was read is pending in Redis anyway; writing it now just saves the next start a re-read.
+            if !buffer.isEmpty { try await write(buffer) }
+            try await writers.waitForAll()
+        }
+    }
+
+    /// One XREADGROUP over every stream.
+    private func read(on connection: RedisConnection, position: String, count: Int, block: Duration?) async throws -> [ArchiveEntry] {
+        var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(configuration.group), RESPArgument(configuration.consumer),
+                                       "COUNT", RESPArgument(max(count, 1))]
+        if let block { command += ["BLOCK", RESPArgument(Int(max(block.wholeMilliseconds, 1)))] }
+        command.append("STREAMS")
+        command += streams.map { RESPArgument($0.key) }
+        command += streams.map { _ in RESPArgument(position) }
+        let reply: RESPValue
+        if let block {
+            reply = try await connection.sendBlocking(command, blockFor: .milliseconds(max(block.wholeMilliseconds, 1)))
+        } else {
+            reply = try await connection.send(command)
+        }
+        return ArchiveEntry.read(reply, streams: streamsByKey)
+    }
+
+    /// Takes over entries that another consumer of the group (an archiver under another name) left pending.
+    private func claimAbandoned(on connection: RedisConnection) async throws {
+        for stream in streams {
+            var start = "0-0"
+            repeat {
+                let reply = try await connection.send(
+                    "XAUTOCLAIM", RESPArgument(stream.key), RESPArgument(configuration.group), RESPArgument(configuration.consumer),
+                    RESPArgument(Int(configuration.claimIdle.wholeMilliseconds)), RESPArgument(start),
+                    "COUNT", RESPArgument(configuration.batchSize))
+                guard let parts = reply.array, parts.count >= 2, let next = parts[0].string else { break }
+                let claimed = ArchiveEntry.entries(parts[1], of: stream)
+                if !claimed.isEmpty {
+                    logger.info("claimed abandoned entries", metadata: ["stream": "\(stream.key)", "archive.claimed": "\(claimed.count)"])
+                    try await write(claimed)
+                }
+                start = next
+            } while start != "0-0" && !shouldStop
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded down.
+    var wholeMilliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}
