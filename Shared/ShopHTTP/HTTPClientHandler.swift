@@ -44,7 +44,9 @@ final class HTTPClientHandler: ChannelInboundHandler {
         // NIO fails pending writes before it reports the channel inactive, so this is seen first.
         let lastWritten = context.eventLoop.makePromise(of: Void.self)
         lastWritten.futureResult.whenFailure { error in
-            guard handler.value.exchange?.promise.futureResult === promise.futureResult else { return }
+            // Still this exchange, and no answer yet (an early answer, e.g. 413, is reported as it is).
+            guard let exchange = handler.value.exchange, exchange.promise.futureResult === promise.futureResult,
+                  exchange.head == nil else { return }
             var failure = HTTPClientError(.connectionClosed, "cannot send the request: \(error)")
             failure.retrySafety = .always
             handler.value.fail(failure)
