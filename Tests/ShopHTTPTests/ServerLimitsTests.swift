@@ -108,12 +108,13 @@ struct ServerLimitsTests {
 
     @Test func aSlowHandlerIsNotCutOffByConnectionTimeouts() async throws {
         let configuration = Self.configuration {
-            $0.headerReadTimeout = .milliseconds(200)
-            $0.idleTimeout = .milliseconds(200)
+            // 1 s, not less: the idle timer runs from the connect, and a loaded machine can be that late to send.
+            $0.headerReadTimeout = .seconds(1)
+            $0.idleTimeout = .seconds(1)
         }
         try await withServer(configuration, routes: { router in
             router.get("/slow") { _ in
-                try await Task.sleep(for: .milliseconds(800))
+                try await Task.sleep(for: .milliseconds(1500))
                 return .json("finally")
             }
         }) { _, port in
@@ -127,7 +128,8 @@ struct ServerLimitsTests {
     }
 
     @Test func aStalledBodyIsTimedOut() async throws {
-        let configuration = Self.configuration { $0.idleTimeout = .milliseconds(300) }
+        // 1 s: the same timer guards the wait for the first byte, which a loaded machine can delay.
+        let configuration = Self.configuration { $0.idleTimeout = .seconds(1) }
         try await withServer(configuration, routes: Self.routes) { _, port in
             let connection = try await RawConnection.connect(port: port)
             try await connection.send("POST /size HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly a part")
