@@ -34,9 +34,15 @@ struct ClientConnectionPool: ~Copyable {
         self.limit = max(1, limit)
     }
 
-    mutating func acquire(makePromise: () -> EventLoopPromise<Lease?>) -> Acquisition {
+    /// Hands out an idle connection still open (closed ones leave the pool in `stale`, for the caller to close).
+    mutating func acquire(stale: inout [ClientConnection], makePromise: () -> EventLoopPromise<Lease?>) -> Acquisition {
         if self.isShutdown { return .shutdown }
-        if let connection = self.idle.popLast() { return .reuse(Lease(connection: connection, isReused: true)) }
+        while let connection = self.idle.popLast() {
+            if connection.channel.isActive { return .reuse(Lease(connection: connection, isReused: true)) }
+            // Closed by the upstream, and its close callback has not run yet.
+            self.open -= 1
+            stale.append(connection)
+        }
         if self.open < self.limit {
             self.open += 1
             return .connect

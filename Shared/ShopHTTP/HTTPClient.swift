@@ -40,6 +40,7 @@ public final class HTTPClient: Sendable {
         }
 
         var lease = try await self.lease(deadline: deadline)
+        var retried = false
         while true {
             do {
                 let (response, reusable) = try await lease.connection.execute(head, body: body, timeout: deadline - .now()).get()
@@ -47,11 +48,23 @@ public final class HTTPClient: Sendable {
                 return response
             } catch let error as HTTPClientError {
                 self.giveBack(lease.connection, healthy: false)
-                // An idle keep-alive connection the upstream had just closed: the request never ran, retry once.
-                guard lease.isReused, error.closedBeforeResponse, deadline > .now() else { throw error }
-                self.logger.debug("retrying on a new connection", metadata: ["http.upstream": "\(self.host):\(self.port)"])
+                // A keep-alive connection the upstream closed or reset while it sat idle: retry once on a new one,
+                // but a POST that may have reached the upstream is not sent twice (a duplicate is worse than a 503).
+                guard !retried, lease.isReused, deadline > .now(), Self.mayRetry(method, after: error) else { throw error }
+                retried = true
+                self.logger.debug("retrying on a new connection", metadata: ["http.upstream": "\(self.host):\(self.port)", "http.error": "\(error)"])
                 lease = try await self.lease(deadline: deadline, fresh: true)
             }
+        }
+    }
+
+    /// Whether a request that failed this way may be sent again: idempotent methods (RFC 9110 9.2.2) when no response
+    /// came, any method when it never wholly left this host.
+    static func mayRetry(_ method: HTTPMethod, after error: HTTPClientError) -> Bool {
+        switch error.retrySafety {
+        case .never: false
+        case .always: true
+        case .ifIdempotent: [.GET, .HEAD, .OPTIONS, .TRACE, .PUT, .DELETE].contains(method)
         }
     }
 
@@ -68,8 +81,8 @@ public final class HTTPClient: Sendable {
         let eventLoop = self.eventLoopGroup.any()
         let (acquisition, stale) = self.pool.withLock { pool in
             // After a stale keep-alive connection, the other idle ones are likely stale too.
-            let stale = fresh ? pool.dropIdle() : []
-            return (pool.acquire { eventLoop.makePromise(of: ClientConnectionPool.Lease?.self) }, stale)
+            var stale = fresh ? pool.dropIdle() : []
+            return (pool.acquire(stale: &stale) { eventLoop.makePromise(of: ClientConnectionPool.Lease?.self) }, stale)
         }
         for connection in stale { connection.channel.close(promise: nil) }
         switch acquisition {

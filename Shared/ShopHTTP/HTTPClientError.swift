@@ -19,9 +19,19 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
-    /// Nothing of a response arrived on a reused keep-alive connection: the upstream closed it while idle,
-    /// so the request never ran there and one retry on a new connection is safe.
-    var closedBeforeResponse = false
+    /// When a retry on a new connection is safe, should this happen on a reused keep-alive connection.
+    var retrySafety = RetrySafety.never
+
+    /// How sure the client is that the upstream did not act on a request that failed.
+    enum RetrySafety: Sendable {
+        /// Part of a response arrived, or the failure says nothing about delivery: never retried.
+        case never
+        /// The request went out but no response byte came back (e.g. the upstream closed the idle connection just
+        /// then): it may have run, so only an idempotent method is retried.
+        case ifIdempotent
+        /// The request never wholly left this host (connection found closed, or the write failed): any method.
+        case always
+    }
 
     public init(_ code: Code, _ message: String) {
         self.code = code

@@ -31,7 +31,7 @@ final class HTTPClientHandler: ChannelInboundHandler {
     func send(_ head: HTTPRequestHead, body: ByteBuffer?, timeout: TimeAmount, promise: EventLoopPromise<ClientResponse>) {
         guard let context, context.channel.isActive, self.exchange == nil else {
             var error = HTTPClientError(.connectionClosed, "connection closed before the request was sent")
-            error.closedBeforeResponse = true
+            error.retrySafety = .always
             promise.fail(error)
             return
         }
@@ -40,9 +40,22 @@ final class HTTPClientHandler: ChannelInboundHandler {
             handler.value.fail(HTTPClientError(.timeout, "no response within \(timeout.nanoseconds / 1_000_000) ms"))
         }
         self.exchange = Exchange(promise: promise, timeout: timer)
-        context.write(self.wrapOutboundOut(.head(head)), promise: nil)
+        // The last byte of the request failing to reach the kernel means the upstream never got the whole request:
+        // NIO fails pending writes before it reports the channel inactive, so this is seen first.
+        let lastWritten = context.eventLoop.makePromise(of: Void.self)
+        lastWritten.futureResult.whenFailure { error in
+            // Still this exchange, and no answer yet (an early answer, e.g. 413, is reported as it is).
+            guard let exchange = handler.value.exchange, exchange.promise.futureResult === promise.futureResult,
+                  exchange.head == nil else { return }
+            var failure = HTTPClientError(.connectionClosed, "cannot send the request: \(error)")
+            failure.retrySafety = .always
+            handler.value.fail(failure)
+        }
         if let body, body.readableBytes > 0 {
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            context.write(self.wrapOutboundOut(.head(head)), promise: nil)
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: lastWritten)
+        } else {
+            context.write(self.wrapOutboundOut(.head(head)), promise: lastWritten)
         }
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
     }
@@ -69,9 +82,7 @@ final class HTTPClientHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         self.isReusable = false
-        var error = HTTPClientError(.connectionClosed, "upstream closed the connection before the response was complete")
-        error.closedBeforeResponse = self.exchange?.head == nil
-        self.fail(error)
+        self.fail(HTTPClientError(.connectionClosed, "upstream closed the connection before the response was complete"))
         context.fireChannelInactive()
     }
 
@@ -86,9 +97,15 @@ final class HTTPClientHandler: ChannelInboundHandler {
     }
 
     /// Fails the current exchange, if any, and closes the connection: its state is unknown now.
+    ///
+    /// A connection lost before any response byte (closed, reset) leaves the request possibly unprocessed.
     private func fail(_ error: HTTPClientError) {
         self.isReusable = false
         if let exchange = self.exchange {
+            var error = error
+            if error.code == .connectionClosed, exchange.head == nil, error.retrySafety == .never {
+                error.retrySafety = .ifIdempotent
+            }
             self.exchange = nil
             exchange.timeout?.cancel()
             exchange.promise.fail(error)

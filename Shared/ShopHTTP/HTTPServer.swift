@@ -112,15 +112,20 @@ public final class HTTPServer: Service, Sendable {
     /// Stops accepting and asks every connection to finish; after the grace period (or at once) closes the rest.
     private func beginShutdown(graceful: Bool) {
         let (serverChannel, connections) = self.state.withLock { $0.beginStopping() }
-        serverChannel?.close(promise: nil)
-        for connection in connections {
-            if graceful {
-                connection.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-            } else {
-                connection.close(promise: nil)
-            }
+        guard graceful else {
+            serverChannel?.close(promise: nil)
+            for connection in connections { connection.close(promise: nil) }
+            return
         }
-        guard graceful, serverChannel != nil else { return }
+        // The listener closes only once every connection knows it is quiescing: a response written after that
+        // (seen from outside: after the port stops accepting) always says `connection: close`.
+        let quiesced = connections.map { connection in
+            connection.eventLoop.submit { connection.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+        }
+        guard let serverChannel else { return }
+        EventLoopFuture.andAllComplete(quiesced, on: serverChannel.eventLoop).whenComplete { _ in
+            serverChannel.close(promise: nil)
+        }
         let grace = TimeAmount(self.settings.configuration.shutdownGracePeriod)
         self.eventLoopGroup.any().scheduleTask(in: grace) { [self] in
             let remaining = self.state.withLock { Array($0.connections.values) }

@@ -67,7 +67,7 @@ public final class RedisTestServer: Sendable {
     /// taken meanwhile by a parallel test.
     public static func start(_ options: Options = Options()) async throws -> RedisTestServer {
         var lastError: any Error = TestSupportError("redis-server did not start")
-        for _ in 0..<3 {
+        for _ in 0..<5 {
             var template = Array((NSTemporaryDirectory() + "/shop-redis-XXXXXX").utf8CString)
             guard let made = mkdtemp(&template) else { throw TestSupportError("mkdtemp failed: errno \(errno)") }
             let directory = String(cString: made)
@@ -155,15 +155,17 @@ public final class RedisTestServer: Sendable {
         for signal in [SIGTERM, SIGINT, SIGPIPE, SIGHUP] { sigaddset(&defaultSignals, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // A restart appends to the same log: only what this launch writes counts.
+        let logOffset = FileManager.default.contents(atPath: logFile)?.count ?? 0
         var child: pid_t = 0
         let spawned = posix_spawn(&child, executable, nil, &attributes, argv, environ)
         guard spawned == 0 else { throw TestSupportError("posix_spawn redis-server failed: \(spawned)") }
         pid.withLock { $0 = child }
-        try await waitUntilReady()
+        try await waitUntilReady(logOffset: logOffset)
     }
 
-    /// Polls until the server accepts a connection and answers (even NOAUTH counts); fails if it exits.
-    private func waitUntilReady() async throws {
+    /// Polls until the server accepts a connection and answers; fails if it exits or cannot bind its port.
+    private func waitUntilReady(logOffset: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             if let child = pid.withLock({ $0 }) {
@@ -174,7 +176,14 @@ public final class RedisTestServer: Sendable {
                     throw TestSupportError("redis-server exited at start (status \(status)): \(log.suffix(800))")
                 }
             }
-            if let reply = probe(), !reply.hasPrefix("-LOADING") { return }
+            // The log is this server's own: a PING answer alone could come from whoever took the port meanwhile.
+            let logged = FileManager.default.contents(atPath: logFile) ?? Data()
+            let log = String(decoding: logged.dropFirst(logOffset), as: UTF8.self)
+            if log.contains("Could not create server TCP listening socket") {
+                throw TestSupportError("redis-server could not listen on port \(port) (taken meanwhile): \(log.suffix(400))")
+            }
+            // Bound and loaded (our log says so), and answering (even NOAUTH counts).
+            if log.contains("Ready to accept connections"), let reply = probe(), !reply.hasPrefix("-LOADING") { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw TestSupportError("redis-server on port \(port) did not become ready within 20 s")

@@ -80,13 +80,17 @@ struct ServerLimitsTests {
             let connection = try await RawConnection.connect(port: port)
             let started = ContinuousClock.now
             try await connection.send("GET /ok HTTP/1.1\r\n")
-            // Keep trickling header bytes: each one alone would keep an idle timer alive.
-            for index in 0..<100 where !connection.isClosed {
+            // Keep trickling header bytes for up to 30 s: each one alone would keep an idle timer alive.
+            var index = 0
+            while !connection.isClosed, ContinuousClock.now - started < .seconds(30) {
                 try? await connection.send("X-\(index): a\r\n")
+                index += 1
                 try await Task.sleep(for: .milliseconds(50))
             }
             try await eventually("the slow connection is closed") { connection.isClosed }
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // Cut off by the 300 ms header timeout, far sooner than the trickle would have ended (a loaded machine
+            // can be seconds late).
+            #expect(ContinuousClock.now - started < .seconds(15))
             #expect(connection.responses.first?.status == 408)
         }
     }
@@ -104,12 +108,13 @@ struct ServerLimitsTests {
 
     @Test func aSlowHandlerIsNotCutOffByConnectionTimeouts() async throws {
         let configuration = Self.configuration {
-            $0.headerReadTimeout = .milliseconds(200)
-            $0.idleTimeout = .milliseconds(200)
+            // 1 s, not less: the idle timer runs from the connect, and a loaded machine can be that late to send.
+            $0.headerReadTimeout = .seconds(1)
+            $0.idleTimeout = .seconds(1)
         }
         try await withServer(configuration, routes: { router in
             router.get("/slow") { _ in
-                try await Task.sleep(for: .milliseconds(800))
+                try await Task.sleep(for: .milliseconds(1500))
                 return .json("finally")
             }
         }) { _, port in
@@ -123,7 +128,8 @@ struct ServerLimitsTests {
     }
 
     @Test func aStalledBodyIsTimedOut() async throws {
-        let configuration = Self.configuration { $0.idleTimeout = .milliseconds(300) }
+        // 1 s: the same timer guards the wait for the first byte, which a loaded machine can delay.
+        let configuration = Self.configuration { $0.idleTimeout = .seconds(1) }
         try await withServer(configuration, routes: Self.routes) { _, port in
             let connection = try await RawConnection.connect(port: port)
             try await connection.send("POST /size HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nonly a part")

@@ -32,7 +32,7 @@ func withServer<T: Sendable>(
 
 /// Polls `condition` until it holds, failing the test after `timeout` (generous for a loaded machine).
 func eventually(
-    timeout: Duration = .seconds(10), _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+    timeout: Duration = .seconds(30), _ what: String, sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout

@@ -131,6 +131,26 @@ struct RedisClientTests {
         }
     }
 
+    @Test func dedicatedConnectionsLeasedBeforeRunAreKeptAndClosedAtShutdown() async throws {
+        let server = try await RedisTestServer.start()
+        defer { server.stop() }
+        let client = RedisClient(configuration: try RedisConfiguration(url: server.url), logger: testLogger)
+        // run() has not started yet (as when a test's body outruns its child task): the lease is still kept.
+        let first = try await client.withDedicatedConnection { try await $0.send("CLIENT", "ID").int! }
+        let second = try await client.withDedicatedConnection { try await $0.send("CLIENT", "ID").int! }
+        #expect(first == second)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            try await client.ping()
+            group.cancelAll()
+            try await group.waitForAll()
+        }
+        let probe = try await RedisConnection.connect(configuration: try RedisConfiguration(url: server.url),
+                                                      eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: testLogger)
+        #expect(await eventually { ((try? await probe.send("CLIENT", "LIST").string) ?? "").split(separator: "\n").count == 1 })
+        await probe.close()
+    }
+
     @Test func gracefulShutdownOfAServiceGroupStopsTheClient() async throws {
         let server = try await RedisTestServer.start()
         defer { server.stop() }

@@ -21,6 +21,9 @@ func withRedis(
     let server = try await RedisTestServer.start(options)
     defer { server.stop() }
     var configuration = try RedisConfiguration(url: server.url)
+    // Margins for a loaded 2-core machine (tests that time out on purpose set their own).
+    configuration.connectTimeout = .seconds(30)
+    configuration.commandTimeout = .seconds(30)
     configure(&configuration)
     let client = RedisClient(configuration: configuration, logger: testLogger)
     try await withThrowingTaskGroup(of: Void.self) { group in

@@ -107,9 +107,12 @@ struct RedisPoolState {
     }
 
     /// Takes a dedicated connection back; false when the caller must close it.
+    ///
+    /// Kept before `run()` has started too (dedicated leases do not wait for it): `shutdown()` closes it then.
     mutating func returnDedicated(_ connection: RedisConnection, keep: Bool, maxIdle: Int) -> Bool {
         guard leased.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return false }
-        guard keep, case .running = lifecycle, idleDedicated.count < maxIdle else { return false }
+        if case .shutdown = lifecycle { return false }
+        guard keep, idleDedicated.count < maxIdle else { return false }
         idleDedicated.append(connection)
         return true
     }
