@@ -169,11 +169,17 @@ public final class ServiceStack: Sendable {
 }
 
 /// Starts `executables` (see ``ServiceStack``), runs `body`, and stops every process whatever happens; the logs
-/// are deleted after a success and kept (their paths are in the error) after a failure.
+/// are deleted after a success and kept (their paths are in the error) after a failure. A stack with archive-service
+/// and no `DATABASE_URL` gets a fresh database of the shared private PostgreSQL cluster.
 public func withServiceStack<T: Sendable>(
     _ executables: [String], environment: [String: String], binDirectory: String? = nil,
     readyTimeout: Duration = .seconds(90), _ body: (ServiceStack) async throws -> T
 ) async throws -> T {
+    var environment = environment
+    if executables.contains("archive-service"), environment["DATABASE_URL"] == nil {
+        // archive-service is ready only with its PostgreSQL: give it a database of the shared private cluster.
+        environment["DATABASE_URL"] = try await PostgresTestServer.shared().createDatabase(prefix: "stack")
+    }
     let stack = try ServiceStack(executables: executables, environment: environment, binDirectory: binDirectory)
     do {
         try await stack.startAll(readyTimeout: readyTimeout)
