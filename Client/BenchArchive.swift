@@ -6,6 +6,7 @@ import ShopArchive
 import ShopDomain
 import ShopEventStore
 import ShopHTTP
+import ShopLoad
 import ShopPostgres
 import ShopRedis
 
@@ -17,7 +18,7 @@ struct BenchArchive: AsyncParsableCommand {
         abstract: "Benchmark archive-service's work; prints `archive: N events/s` and `events-query: p50=… p99=…`.")
 
     @Option(help: "The Redis server; it must be empty (the benchmark flushes it).")
-    var redisURL = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+    var redisURL = Bench.redisURL
 
     @Option(help: "The PostgreSQL database; its events table must be empty.")
     var databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/ordershop"
@@ -79,7 +80,7 @@ struct BenchArchive: AsyncParsableCommand {
                 try await Task.sleep(for: .milliseconds(20))
             }
         }
-        let seconds = Self.seconds(clock.now - start)
+        let seconds = (clock.now - start).secondsDouble
         let batch = archiver.configuration
         print("archive: \(Int(Double(events) / seconds)) events/s (\(events) events from 15 streams, batches of up to "
               + "\(batch.batchSize) entries or \(batch.batchDelay), \(String(format: "%.1f", seconds)) s)")
@@ -102,7 +103,7 @@ struct BenchArchive: AsyncParsableCommand {
                 """, [.int(Int64(missing)), .int(Int64(aggregates))])
             _ = try await archive.postgres.query("ANALYZE events")
         }
-        let loadSeconds = Self.seconds(clock.now - loadStart)
+        let loadSeconds = (clock.now - loadStart).secondsDouble
 
         var router = Router()
         ArchiveRoutes(archive: archive, store: EventStore(redis: redis, logger: logger), archiver: nil).register(&router)
@@ -127,14 +128,10 @@ struct BenchArchive: AsyncParsableCommand {
         latencies.sort()
         func percentile(_ p: Double) -> String {
             let value = latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
-            return String(format: "%.2fms", Self.seconds(value) * 1000)
+            return String(format: "%.2fms", value.secondsDouble * 1000)
         }
         let total = try await archive.count()
         print("events-query: p50=\(percentile(0.50)) p99=\(percentile(0.99)) (per-aggregate, ~10 events each, \(total) events archived, "
               + "\(queries) sequential GET /events over HTTP; bulk load \(String(format: "%.0f", loadSeconds)) s)")
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

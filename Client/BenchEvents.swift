@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import ShopDomain
 import ShopEventStore
+import ShopLoad
 import ShopRedis
 
 /// `bench-events`: our atomic append (with projection) against a bare XADD of the same payload, rebuild speed,
@@ -15,7 +16,7 @@ struct BenchEvents: AsyncParsableCommand {
         abstract: "Benchmark the event store; prints append (ours vs bare XADD), rebuild and compression lines.")
 
     @Option(help: "The Redis server, redis://[user:password@]host:port/db. It must be empty: the benchmark flushes it.")
-    var url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+    var url = Bench.redisURL
 
     @Option(help: "Events appended per side.")
     var appends = 20_000
@@ -46,7 +47,7 @@ struct BenchEvents: AsyncParsableCommand {
             let store = EventStore(redis: client, logger: logger)
             let ours = try await measureAppends(store: store, client: client, reference: false)
             let reference = try await measureAppends(store: store, client: client, reference: true)
-            print("append: ours=\(Int(ours))/s reference=\(Int(reference))/s ratio=\(String(format: "%.2f", ours / reference))")
+            print(Bench.comparisonLine("append", ours: ours, reference: reference))
             _ = try await client.send("FLUSHDB")
             let reads = try await measureListReads(store: store)
             print("read: findAllJSON of 300 orders=\(Int(reads))/s")
@@ -84,7 +85,7 @@ struct BenchEvents: AsyncParsableCommand {
             }
             try await writers.waitForAll()
         }
-        return Double(perWriter * concurrency) / (ContinuousClock.now - start).seconds
+        return Double(perWriter * concurrency) / (ContinuousClock.now - start).secondsDouble
     }
 
     /// List reads per second (`GET /orders` without HTTP): 300 orders of 3 products, `concurrency` readers.
@@ -106,7 +107,7 @@ struct BenchEvents: AsyncParsableCommand {
             }
             try await readers.waitForAll()
         }
-        return Double(perReader * concurrency) / (ContinuousClock.now - start).seconds
+        return Double(perReader * concurrency) / (ContinuousClock.now - start).secondsDouble
     }
 
     /// Rebuild throughput over `rebuildEvents` events (two thirds creates, one third updates).
@@ -129,7 +130,7 @@ struct BenchEvents: AsyncParsableCommand {
         print("# rebuild of \(report.events) events into \(report.entities) entities: read+fold \(report.foldDuration), "
               + "stage \(report.stageDuration), swap \(report.swapDuration)")
         guard try await store.verify(.product).isEmpty else { throw ValidationError("rebuild does not match the events") }
-        return Double(report.events) / report.duration.seconds
+        return Double(report.events) / report.duration.secondsDouble
     }
 
     /// Compressed/raw size of a ~2 KB order: 50 product ids from a 20-product catalogue (or all distinct).
@@ -139,12 +140,5 @@ struct BenchEvents: AsyncParsableCommand {
         let order = Order(id: UUID().uuidString.lowercased(), productIDs: ids, customerID: UUID().uuidString.lowercased())
         let raw = Array((try? JSONEncoder().encode(order)) ?? Data())
         return Double(Gzip.compress(raw).count) / Double(raw.count)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a double.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

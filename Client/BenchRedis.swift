@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import ShopLoad
 import ShopRedis
 
 /// `bench-redis`: runs the same commands with our client and with `redis-benchmark` against one server, side by side.
@@ -12,7 +13,7 @@ struct BenchRedis: AsyncParsableCommand {
         abstract: "Benchmark ShopRedis against redis-benchmark on the same server; prints NAME: ours=N/s reference=N/s ratio=R.")
 
     @Option(help: "The Redis server, redis://[user:password@]host:port/db.")
-    var url = ProcessInfo.processInfo.environment["REDIS_URL"] ?? "redis://127.0.0.1:6379"
+    var url = Bench.redisURL
 
     @Option(help: "Requests per case and side.")
     var requests = 100_000
@@ -60,15 +61,10 @@ struct BenchRedis: AsyncParsableCommand {
                         reference = max(reference ?? 0, rate)
                     }
                 }
-                print(Self.line(benchCase.name, ours: ours, reference: reference))
+                print(Bench.comparisonLine(benchCase.name, ours: ours, reference: reference))
             }
         }
         try await group.shutdownGracefully()
-    }
-
-    static func line(_ name: String, ours: Double, reference: Double?) -> String {
-        guard let reference, reference > 0 else { return "\(name): ours=\(Int(ours))/s reference=n/a ratio=n/a" }
-        return "\(name): ours=\(Int(ours))/s reference=\(Int(reference))/s ratio=\(String(format: "%.2f", ours / reference))"
     }
 
     /// Our side: `connections` workers, each sending `pipeline` commands per round trip; requests per second.
@@ -96,8 +92,7 @@ struct BenchRedis: AsyncParsableCommand {
         let start = ContinuousClock.now
         try await runWorkers(perWorker)
         let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(perWorker * benchCase.connections * pipeline) / seconds
+        return Double(perWorker * benchCase.connections * pipeline) / elapsed.secondsDouble
     }
 
     /// The reference side: redis-benchmark with the same command, connections and pipelining, one thread.

@@ -191,27 +191,11 @@ public final class RedisTestServer: Sendable {
 
     /// Sends PING on a fresh socket; the first reply line, or nil when nobody answers.
     private func probe() -> String? {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return nil }
+        guard let socket = try? LoopbackSocket(receiveTimeout: 1), (try? socket.connectToPort(port)) != nil else { return nil }
         let ping = Array("PING\r\n".utf8)
-        guard write(fd, ping, ping.count) == ping.count else { return nil }
+        guard write(socket.descriptor, ping, ping.count) == ping.count else { return nil }
         var reply = [UInt8](repeating: 0, count: 256)
-        let count = read(fd, &reply, reply.count)
+        let count = read(socket.descriptor, &reply, reply.count)
         guard count > 0 else { return nil }
         return String(decoding: reply[0..<count], as: UTF8.self)
     }

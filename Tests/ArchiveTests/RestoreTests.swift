@@ -88,6 +88,9 @@ struct RestoreTests {
             }
             if after.unique != before.unique { Issue.record("unique: before \(before.unique) after \(after.unique)") }
             if after.reservations != before.reservations { Issue.record("reservations: before \(before.reservations) after \(after.reservations)") }
+            // The restored projection agrees with the archived events in everything verify compares (documents too).
+            let differences = try await ArchiveRestore(archive: harness.archive, store: harness.store, logger: harness.logger).verify()
+            #expect(differences.isEmpty, "\(differences)")
 
             // The shop goes on: new ids continue after the archived ones, new entities list after the restored ones.
             let added = try await harness.store.create([Customer(id: "", name: "After", email: "after@example.com")])

@@ -30,6 +30,8 @@ struct TrimmingTests {
             #expect(report.heldBy.contains("laggard") && report.heldBy.contains("pending"))
             #expect(try await harness.redis.xrange(Self.created).first?.id == ids[2])
             #expect(try await harness.store.archiveTrimReports().contains { $0.stream == Self.created && $0.heldBy.contains("laggard") })
+            // GET /status (gateway-api's and archive-service's) shows the same reports.
+            #expect(try await harness.store.status().trimming == (try await harness.store.archiveTrimReports()))
 
             // Caught up: everything may go.
             try await harness.redis.xack(Self.created, group: "laggard", ids: Array(ids.suffix(2)))

@@ -34,22 +34,23 @@ public struct ArchiveRoutes: Sendable {
         }
     }
 
-    /// What `/status` answers here: the store's streams and groups, plus the trimming and archiving state.
+    /// What `/status` answers here: the store's status (streams, groups, trimming), plus the archiving state.
     struct Status: Encodable {
-        var streams: [StreamStatus]
-        var deadLetters: [String: Int]
-        var trimming: [ArchiveTrimReport]
+        var store: StoreStatus
         var archiver: ArchiverStatus?
 
         enum CodingKeys: String, CodingKey {
-            case streams, trimming, archiver
-            case deadLetters = "dead_letters"
+            case archiver
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try store.encode(to: encoder)  // the store's keys at the top level, as gateway-api shows them
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(archiver, forKey: .archiver)
         }
     }
 
     func status() async throws -> Response {
-        let store = try await self.store.status()
-        return .json(Status(streams: store.streams, deadLetters: store.deadLetters,
-                            trimming: try await self.store.archiveTrimReports(), archiver: archiver?.status))
+        .json(Status(store: try await store.status(), archiver: archiver?.status))
     }
 }

@@ -48,6 +48,17 @@ public struct ArchiveRestore: Sendable {
         return reports
     }
 
+    /// Compares each topic's projection in Redis with the fold of its archived events; a topic is absent when
+    /// they agree. Run after `run()` to check that the restore wrote everything verify looks at.
+    public func verify(topics: [Topic] = Topic.allCases) async throws -> [Topic: [Difference]] {
+        var differences: [Topic: [Difference]] = [:]
+        for topic in topics {
+            let found = try await store.verify(try await fold(topic))
+            if !found.isEmpty { differences[topic] = found }
+        }
+        return differences
+    }
+
     /// Every archived event of `topic`, folded in commit order, page by page.
     func fold(_ topic: Topic) async throws -> RestoreFold {
         var fold = RestoreFold(topic: topic)

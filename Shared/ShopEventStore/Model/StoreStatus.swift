@@ -1,12 +1,14 @@
-/// The store's monitoring data: every stream with its groups and consumers (what `GET /status` shows).
+/// The store's monitoring data: every stream with its groups and consumers, and the trim reports (what `GET /status` shows).
 public struct StoreStatus: Sendable, Equatable, Codable {
     /// The topics' event streams and dead-letter streams that exist.
     public var streams: [StreamStatus]
     /// Dead-lettered entries per topic.
     public var deadLetters: [String: Int]
+    /// archive-service's last trim report of each stream: what was trimmed and what held trimming back.
+    public var trimming: [ArchiveTrimReport]
 
     enum CodingKeys: String, CodingKey {
-        case streams
+        case streams, trimming
         case deadLetters = "dead_letters"
     }
 }

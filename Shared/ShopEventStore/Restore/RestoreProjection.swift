@@ -11,46 +11,27 @@ extension EventStore {
         return true
     }
 
-    /// Writes a folded topic into an empty Redis: entities, lists, live ids in creation order, versions, unique
-    /// index, the append clock, and the three streams' last ids (empty streams), so new entry ids continue after
-    /// the restored ones. Check `topicIsEmpty` first: this overwrites nothing it does not write.
+    /// Writes a folded topic into an empty Redis through the one projection writer (entities, lists, documents,
+    /// ids in creation order, versions, unique index), then the append clock and the three streams' last ids
+    /// (empty streams), so new entry ids continue after the restored ones. Check `topicIsEmpty` first.
     public func restore(_ restored: RestoreFold) async throws {
         let keys = TopicKeys(restored.topic)
         let fold = restored.fold
-        var commands: [[RESPArgument]] = []
-        func flush(force: Bool) async throws {
-            guard commands.count >= 2_000 || (force && !commands.isEmpty) else { return }
-            for result in try await redis.pipeline(commands) { _ = try result.get() }
-            commands.removeAll(keepingCapacity: true)
+        try await writeProjection(fold, ids: fold.orderedIDs, into: keys)
+        guard let last = restored.lastEntryID else { return }
+        var commands: [[RESPArgument]] = [["HSET", RESPArgument(keys.clock), "ms", RESPArgument(String(last.milliseconds)),
+                                           "seq", RESPArgument(String(last.sequence)), "created", RESPArgument(fold.orderedIDs.count)]]
+        // An entry added and trimmed at once leaves an empty stream whose last id is the topic's newest.
+        for stream in keys.streams {
+            commands.append(["XADD", RESPArgument(stream), "MAXLEN", "0", RESPArgument(last.description), "restored", "1"])
         }
-        for (position, id) in fold.orderedIDs.enumerated() {
-            guard let record = fold.record(id) else { continue }
-            var hset: [RESPArgument] = ["HSET", RESPArgument(keys.entity(id))]
-            for field in record.fields { hset += [RESPArgument(field.name), RESPArgument(bytes: field.value)] }
-            if record.fields.isEmpty { hset += ["id", RESPArgument(bytes: RawJSON.encode(id))] }
-            commands.append(hset)
-            for list in record.lists where !list.items.isEmpty {
-                commands.append(["RPUSH", RESPArgument(keys.list(list.name, id))] + list.items.map { RESPArgument(bytes: $0) })
-            }
-            commands.append(["ZADD", RESPArgument(keys.ids), RESPArgument(position + 1), RESPArgument(id)])
-            commands.append(["HSET", RESPArgument(keys.versions), RESPArgument(id), RESPArgument(fold.version(id) ?? 1)])
-            try await flush(force: false)
-        }
-        if let field = fold.schema.uniqueField {
-            for (value, id) in fold.uniqueOwners {
-                commands.append(["HSET", RESPArgument(keys.unique(field)), RESPArgument(value), RESPArgument(id)])
-                try await flush(force: false)
-            }
-        }
-        if let last = restored.lastEntryID {
-            commands.append(["HSET", RESPArgument(keys.clock), "ms", RESPArgument(String(last.milliseconds)),
-                             "seq", RESPArgument(String(last.sequence)), "created", RESPArgument(fold.orderedIDs.count)])
-            // An entry added and trimmed at once leaves an empty stream whose last id is the topic's newest.
-            for stream in keys.streams {
-                commands.append(["XADD", RESPArgument(stream), "MAXLEN", "0", RESPArgument(last.description), "restored", "1"])
-            }
-        }
-        try await flush(force: true)
+        for result in try await redis.pipeline(commands) { _ = try result.get() }
+    }
+
+    /// Compares the projection with a fold made outside Redis (the archive's); empty when they agree. After a
+    /// restore the streams are empty, so this, not `verify(_:)`, is the check that the restore wrote everything.
+    public func verify(_ restored: RestoreFold) async throws -> [Difference] {
+        try await compare(restored.fold, topic: restored.topic)
     }
 
     /// Restores the stock reservations of live orders (inventory topic), as the reservation script keeps them.

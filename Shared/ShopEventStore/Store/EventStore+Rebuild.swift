@@ -92,7 +92,8 @@ extension EventStore {
     }
 
     /// Writes a folded projection (entities, lists, documents, ids in the given order, versions, unique index) under
-    /// `staging`'s keys, pipelined. Rebuild writes staging keys; a restore into an empty Redis can write live keys.
+    /// `staging`'s keys, pipelined: the one writer of a folded projection. Rebuild writes staging keys; restore (into an
+    /// empty Redis) writes live keys.
     func writeProjection(_ fold: ProjectionFold, ids: [String], into staging: TopicKeys) async throws {
         var commands: [[RESPArgument]] = []
         func flush(force: Bool) async throws {
@@ -140,7 +141,7 @@ extension EventStore {
         try await flush(force: true)
     }
 
-    private func compare(_ fold: ProjectionFold, topic: Topic) async throws -> [Difference] {
+    func compare(_ fold: ProjectionFold, topic: Topic) async throws -> [Difference] {
         let keys = TopicKeys(topic)
         let schema = fold.schema
         var commands: [[RESPArgument]] = [["ZRANGE", RESPArgument(keys.ids), "0", "-1"], ["HGETALL", RESPArgument(keys.versions)],

@@ -2,8 +2,8 @@ import ShopDomain
 import ShopRedis
 
 extension EventStore {
-    /// Streams (length, first/last id, memory), their groups (lag, pending, consumers and idle time) and
-    /// dead-letter counts, in three pipelined round trips.
+    /// Streams (length, first/last id, memory), their groups (lag, pending, consumers and idle time),
+    /// dead-letter counts and the archive's trim reports, in four pipelined round trips.
     public func status() async throws -> StoreStatus {
         let names = Topic.allCases.flatMap { topic in TopicKeys(topic).streams + [TopicKeys(topic).deadLetter] }
         let infos = try await redis.pipeline(names.map { ["XINFO", "STREAM", RESPArgument($0)] })
@@ -51,7 +51,7 @@ extension EventStore {
         for topic in Topic.allCases {
             deadLetters[topic.rawValue] = streams.first { $0.name == TopicKeys(topic).deadLetter }?.length ?? 0
         }
-        return StoreStatus(streams: streams, deadLetters: deadLetters)
+        return StoreStatus(streams: streams, deadLetters: deadLetters, trimming: try await archiveTrimReports())
     }
 
     /// A RESP2 flat array or RESP3 map of text keys as a dictionary.
