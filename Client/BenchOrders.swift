@@ -110,7 +110,7 @@ struct BenchOrders: AsyncParsableCommand {
             }
             return try await tasks.reduce((0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
         }
-        let elapsed = (ContinuousClock.now - start).seconds
+        let elapsed = (ContinuousClock.now - start).secondsDouble
         print("# reference: \(accepted) orders accepted (\(refused) refused) in "
               + "\(String(format: "%.1f", elapsed)) s by \(concurrency) tasks on \(products) products")
         return Double(accepted) / elapsed

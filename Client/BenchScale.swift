@@ -107,7 +107,7 @@ struct BenchScale: AsyncParsableCommand {
             }
             return try await tasks.reduce(0, +)
         }
-        return (count, (ContinuousClock.now - start).seconds)
+        return (count, (ContinuousClock.now - start).secondsDouble)
     }
 
     /// Grows `stream` to `target` entries with copies of its newest entry (fresh event ids), 50,000 per script
@@ -128,7 +128,7 @@ struct BenchScale: AsyncParsableCommand {
             length = reply.int ?? target
             batch += 1
         }
-        return (length, (ContinuousClock.now - start).seconds)
+        return (length, (ContinuousClock.now - start).secondsDouble)
     }
 
     /// KEYS[1] the stream, KEYS[2] the topic's append clock; ARGV count, event id prefix, then the entry's fields.
