@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ShopLoad
+import ShopHTTP
 import ShopRedis
 
 /// `bench-redis`: runs the same commands with our client and with `redis-benchmark` against one server, side by side.
@@ -51,7 +52,7 @@ struct BenchRedis: AsyncParsableCommand {
                 tasks.addTask { try await client.run() }
                 defer { tasks.cancelAll() }
                 let command = try await benchCase.prepare(client)
-                let runner = LoopRunner(eventLoop: group.next())
+                let runner = EventLoopTaskExecutor(group.next())
                 var ours = 0.0
                 var reference: Double?
                 for _ in 0..<rounds {
@@ -68,7 +69,7 @@ struct BenchRedis: AsyncParsableCommand {
     }
 
     /// Our side: `connections` workers, each sending `pipeline` commands per round trip; requests per second.
-    func measure(_ benchCase: BenchCase, command: [String], client: RedisClient, runner: LoopRunner) async throws -> Double {
+    func measure(_ benchCase: BenchCase, command: [String], client: RedisClient, runner: EventLoopTaskExecutor) async throws -> Double {
         let arguments = command.map { RESPArgument($0) }
         let perWorker = max(1, requests / (benchCase.connections * benchCase.pipeline))
         let warmup = max(1, perWorker / 20)
@@ -121,20 +122,9 @@ struct BenchRedis: AsyncParsableCommand {
     }
 }
 
-/// Runs the benchmark's tasks on the client's event loop (as a task executor), so a reply resumes its sender
-/// on the thread that read it, as redis-benchmark's single thread does.
-final class LoopRunner: TaskExecutor, Sendable {
-    let eventLoop: any EventLoop
-
-    init(eventLoop: any EventLoop) {
-        self.eventLoop = eventLoop
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-
+extension EventLoopTaskExecutor {
+    /// Runs one benchmark connection's work on this event loop, so a reply resumes its sender on the thread that
+    /// read it, as redis-benchmark's single thread does.
     func run(client: RedisClient, arguments: [RESPArgument], pipeline: Int, rounds: Int) async throws {
         try await withTaskExecutorPreference(self) {
             try await BenchWorker.run(client: client, arguments: arguments, pipeline: pipeline, rounds: rounds)

@@ -144,7 +144,7 @@ struct Load: AsyncParsableCommand {
             _ = try await verifier.waitUntilConsumersSettle(timeout: .milliseconds(Int64(settle * 1000)))
         }
         let runner = LoadRunner(gateway: gateway, plan: plan, fixture: fixture, recorder: recorder,
-                                executor: LoadEventLoopExecutor(group.next()))
+                                executor: EventLoopTaskExecutor(group.next()))
         let elapsed = await runner.run()
         let tally = recorder.result()
         let checks: [CheckResult]

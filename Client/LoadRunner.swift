@@ -24,8 +24,8 @@ struct LoadRunner: Sendable {
     let plan: Plan
     let fixture: LoadFixture
     let recorder: LoadRecorder
-    /// Where the virtual users run: the client's event loop (see `LoadEventLoopExecutor`).
-    let executor: LoadEventLoopExecutor
+    /// Where the virtual users run: the client's event loop (see ShopHTTP's `EventLoopTaskExecutor`).
+    let executor: EventLoopTaskExecutor
 
     /// Runs the load and returns how long it took, from the first request until the last answer.
     func run() async -> Duration {
