@@ -32,6 +32,9 @@ public struct ServiceConfig: Sendable {
     public var eventRetention: Duration
     /// `RESERVATION_GRACE_MS`: a stock reservation whose order is still missing after this long is released (default 60 s).
     public var reservationGrace: Duration
+    /// `EVENT_LOOP_THREADS`: the event loops of the service (default 1). Nine services share a few cores, so one
+    /// loop per process runs each request and its Redis calls on one thread, with no wake-ups between threads.
+    public var eventLoopThreads: Int = 1
 
     /// The configuration of `name` from this process's environment; on a bad value prints why and exits with status 78.
     public static func fromEnvironment(name: String, defaultPort: Int) -> ServiceConfig {
@@ -83,7 +86,8 @@ public struct ServiceConfig: Sendable {
             consumerClaimIdle: try env.milliseconds("CONSUMER_CLAIM_IDLE_MS", default: 30_000, in: 1...86_400_000),
             consumerMaxDeliveries: try env.integer("CONSUMER_MAX_DELIVERIES", default: 5, in: 1...1_000_000),
             eventRetention: .seconds(try env.integer("EVENT_RETENTION_SECONDS", default: 3600, in: 0...(10 * 365 * 86_400))),
-            reservationGrace: try env.milliseconds("RESERVATION_GRACE_MS", default: 60_000, in: 100...86_400_000)
+            reservationGrace: try env.milliseconds("RESERVATION_GRACE_MS", default: 60_000, in: 100...86_400_000),
+            eventLoopThreads: try env.integer("EVENT_LOOP_THREADS", default: 1, in: 1...256)
         )
     }
 

@@ -24,7 +24,8 @@ public final class ServiceRuntime: Sendable {
     public let logger: Logger
     /// The pooled Redis client; `run()` runs it as the first service of the group.
     public let redis: RedisClient
-    /// The event loops of the server, the Redis client and the service clients (the NIO singleton by default).
+    /// The event loops of the server, the Redis client and the service clients (`EVENT_LOOP_THREADS` of them
+    /// by default, shared by every runtime of the process that asks for as many).
     public let eventLoopGroup: any EventLoopGroup
 
     /// How long one readiness check may take before `/ready` answers 503.
@@ -45,8 +46,9 @@ public final class ServiceRuntime: Sendable {
     private let requestMetrics = RequestMetrics()
 
     /// Bootstraps logging and metrics (once per process), creates the Redis client and the built-in routes.
-    public init(config: ServiceConfig, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(config: ServiceConfig, eventLoopGroup: (any EventLoopGroup)? = nil) {
         self.config = config
+        let eventLoopGroup = eventLoopGroup ?? Self.sharedGroup(threads: config.eventLoopThreads)
         self.eventLoopGroup = eventLoopGroup
         self.registry = RuntimeBootstrap.bootstrap(logLevel: config.logLevel)
         var logger = Logger(label: config.name)
@@ -113,8 +115,11 @@ public final class ServiceRuntime: Sendable {
         configuration.maximumGracefulShutdownDuration = config.http.shutdownGracePeriod + .seconds(10)
         let group = ServiceGroup(configuration: configuration)
         logger.info("starting", metadata: ["http.host": "\(config.http.host)", "http.port": "\(config.http.port)"])
+        // The components (consumers, archiver) run on an event loop too, like every request's handler: their
+        // Redis replies and their own code then share a thread instead of waking the cooperative pool.
+        let executor = EventLoopTaskExecutor(eventLoopGroup.next())
         do {
-            try await group.run()
+            try await withTaskExecutorPreference(executor) { try await group.run() }
         } catch {
             await shutDownClients()
             throw error
@@ -143,6 +148,18 @@ public final class ServiceRuntime: Sendable {
     private func shutDownClients() async {
         let clients = state.withLock { Array($0.clients.values) }
         for client in clients { await client.shutdown() }
+    }
+
+    private static let sharedGroups = Mutex<[Int: MultiThreadedEventLoopGroup]>([:])
+
+    /// A process-wide group of `threads` event loops, created on first use and never shut down (like NIO's singleton).
+    static func sharedGroup(threads: Int) -> MultiThreadedEventLoopGroup {
+        sharedGroups.withLock { groups in
+            if let group = groups[threads] { return group }
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+            groups[threads] = group
+            return group
+        }
     }
 
     /// The readiness checks registered so far, for `/ready`.
