@@ -84,7 +84,7 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
 
     private func checkReferences(_ drafts: [Draft]) async throws {
         try await StoreFailure.translating(topic: Made.topic) {
-            for reference in references { try await reference.check(drafts, store: store) }
+            try await Reference.check(references, drafts, store: store)
         }
     }
 

@@ -18,14 +18,21 @@ public struct Reference<Draft: EntityDraft>: Sendable {
         self.ids = ids
     }
 
-    /// Checks every id `drafts` name in this field with one command; the first unknown one is a 422.
-    func check(_ drafts: [Draft], store: EventStore) async throws {
+    /// The ids `drafts` name in this field, each once, in the order first named.
+    func ids(in drafts: [Draft]) -> [String] {
         var seen = Set<String>()
-        let ids = drafts.flatMap(self.ids).filter { seen.insert($0).inserted }
-        guard !ids.isEmpty else { return }
-        let exists = try await store.exists(topic, ids: ids)
-        if let missing = zip(ids, exists).first(where: { !$0.1 })?.0 {
-            throw HTTPError(.unprocessableEntity, "\(field) \(missing) does not name an existing \(topic.rawValue)")
+        return drafts.flatMap(self.ids).filter { seen.insert($0).inserted }
+    }
+
+    /// Checks every reference of `drafts` with one round trip (a pipeline); the first unknown id is a 422.
+    static func check(_ references: [Reference], _ drafts: [Draft], store: EventStore) async throws {
+        let named = references.map { $0.ids(in: drafts) }
+        let exists = try await store.exists(zip(references, named).map { ($0.topic, $1) })
+        for (reference, (ids, found)) in zip(references, zip(named, exists)) {
+            if let missing = zip(ids, found).first(where: { !$0.1 })?.0 {
+                throw HTTPError(.unprocessableEntity,
+                                "\(reference.field) \(missing) does not name an existing \(reference.topic.rawValue)")
+            }
         }
     }
 }
