@@ -108,8 +108,15 @@ public final class Archiver: Service, Sendable {
                     try await claimAbandoned(on: connection)
                     nextClaim = clock.now + configuration.claimIdle / 2
                 }
-                let wait = deadline.map { max($0 - clock.now, .milliseconds(1)) } ?? configuration.idleBlock
-                buffer += try await read(on: connection, position: ">", count: configuration.batchSize - buffer.count, block: wait)
+                if let due = deadline {
+                    // The batch waits until it is due anyway: sleep until then and take what came meanwhile in one
+                    // read, rather than waking for every new entry.
+                    try? await Task.sleep(until: due, clock: clock)
+                    if shouldStop { break }
+                    buffer += try await read(on: connection, position: ">", count: configuration.batchSize - buffer.count, block: nil)
+                } else {
+                    buffer += try await read(on: connection, position: ">", count: configuration.batchSize, block: configuration.idleBlock)
+                }
                 if !buffer.isEmpty, deadline == nil { deadline = clock.now + configuration.batchDelay }
                 guard let due = deadline, buffer.count >= configuration.batchSize || clock.now >= due else { continue }
                 if writing >= configuration.concurrentWrites {

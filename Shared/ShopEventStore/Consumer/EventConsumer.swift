@@ -111,6 +111,8 @@ public final class EventConsumer: Service, Sendable {
             if pass.failed {
                 pendingDue = true
                 retryAt = clock.now + configuration.retryDelay
+            } else if (1..<configuration.batchSize).contains(pass.read), configuration.linger != .zero, !shouldStop {
+                try? await Task.sleep(for: configuration.linger)
             }
         }
     }
