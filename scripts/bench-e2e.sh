@@ -5,7 +5,8 @@
 #   scripts/bench-e2e.sh            a fresh stack: private Redis (and PostgreSQL) and the nine services on free ports
 #   scripts/bench-e2e.sh --running  the stack of `make up` (gateway on 5000); figures then include its history
 #
-# Prints: reads-orders300-c16, orders-seq, orders-c16, then memory (RSS of each service after the runs).
+# Prints: reads-orders300-c16, orders-seq, orders-c16, cpu-per-order (fresh stack only), then memory (RSS of each
+# service after the runs).
 # BENCH_SECONDS (default 10) sets each case's duration.
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"
@@ -53,6 +54,35 @@ run_case reads-orders300-c16 "reads-orders300-c16: {rate} req/s p99={p99} ms" \
   --connections 16 --mix reads --preload-orders 300
 run_case orders-seq "orders-seq: p50={p50} ms p99={p99} ms" --connections 1 --mix orders
 run_case orders-c16 "orders-c16: ok={ok_rate}/s p50={p50} ms p99={p99} ms" --connections 16 --mix orders
+
+# Where the two cores go: CPU time per accepted order of each process (client, services, Redis) over an orders-c16
+# run and the reactions to it (billing, crm, msg, archive), counted until every consumer group has caught up.
+# From /proc/<pid>/stat (utime + stime, in clock ticks); the client's own from bash's `time`.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+if [[ "$MODE" == "fresh" && -f "$WORK/redis.pid" ]]; then
+  declare -A TICKS=()
+  redis_pid="$(cat "$WORK/redis.pid")"
+  for exe in $(service_names); do TICKS[$exe]="$(cpu_ticks "${PIDS[$exe]}")"; done
+  TICKS[redis]="$(cpu_ticks "$redis_pid")"
+  TIMEFORMAT="%U %S"
+  { time "$CLIENT" load --url "$GATEWAY" --duration "$SECONDS_PER_CASE" --connections 16 --mix orders --quiet \
+      --line "{ok}" >"$WORK/cpu-orders.txt" ; } 2>"$WORK/cpu-client.txt" || { say "cpu-per-order: the load failed"; FAILED=1; }
+  "$CLIENT" load --url "$GATEWAY" --requests 1 --connections 1 --mix reads --settle 120 --quiet --line "" >/dev/null || true
+  orders="$(tr -dc '0-9' <"$WORK/cpu-orders.txt")"
+  if [[ -n "$orders" && "$orders" -gt 0 ]]; then
+    hz="$(getconf CLK_TCK)"
+    line="cpu-per-order ($orders orders at 16 connections, µs):"
+    total=0
+    client_us="$(awk -v n="$orders" 'END { printf "%d", ($1 + $2) * 1e6 / n }' "$WORK/cpu-client.txt")"
+    for exe in $(service_names) redis; do
+      pid="${PIDS[$exe]:-$redis_pid}"
+      us=$(( ($(cpu_ticks "$pid") - TICKS[$exe]) * 1000000 / hz / orders ))
+      total=$((total + us))
+      line+=" $exe=$us"
+    done
+    say "$line client=$client_us total=$((total + client_us))"
+  fi
+fi
 
 # RSS of each service after the runs, from /proc/<pid>/status.
 memory="memory:"
