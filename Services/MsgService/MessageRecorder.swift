@@ -27,15 +27,25 @@ struct MessageRecorder: Sendable {
 
     /// Records `message` at `sentAt` (Unix seconds) unless its key was recorded already.
     func record(_ message: EmailMessage, sentAt: Int) async throws -> Outcome {
-        let reply = try await redis.evalSHA(
-            Self.recordScript,
-            keys: [RESPArgument(Self.stream), RESPArgument(Self.keyOfKey(message.key))],
-            arguments: [RESPArgument(message.to), RESPArgument(message.msg), RESPArgument(message.key), RESPArgument(sentAt),
-                        RESPArgument(maxLength), RESPArgument(Int(keyLifetime.components.seconds) * 1000)])
-        guard let parts = reply.array, parts.count == 2, let flag = parts[0].int, let entryID = parts[1].string else {
-            throw RedisClientError(.unexpectedReply, "record message: unexpected reply \(reply)")
+        try await record([message], sentAt: sentAt)[0]
+    }
+
+    /// Records `messages` in order, each unless its key was recorded already: one script call per message (each
+    /// atomic), pipelined in one round trip.
+    func record(_ messages: [EmailMessage], sentAt: Int) async throws -> [Outcome] {
+        guard !messages.isEmpty else { return [] }
+        let calls = messages.map { message in
+            [RESPArgument(Self.stream), RESPArgument(Self.keyOfKey(message.key)),
+             RESPArgument(message.to), RESPArgument(message.msg), RESPArgument(message.key), RESPArgument(sentAt),
+             RESPArgument(maxLength), RESPArgument(Int(keyLifetime.components.seconds) * 1000)]
         }
-        return flag == 1 ? .sent(entryID: entryID) : .duplicate(entryID: entryID)
+        let replies = try await redis.evalSHA(Self.recordScript, keyCount: 2, pipelined: calls)
+        return try replies.map { reply in
+            guard let parts = reply.array, parts.count == 2, let flag = parts[0].int, let entryID = parts[1].string else {
+                throw RedisClientError(.unexpectedReply, "record message: unexpected reply \(reply)")
+            }
+            return flag == 1 ? .sent(entryID: entryID) : .duplicate(entryID: entryID)
+        }
     }
 
     /// KEYS: stream, key of the key. ARGV: to, msg, key, sent_at, max length, key lifetime (ms).

@@ -13,15 +13,46 @@ public struct MessageSender: Sendable {
         self.runtime = runtime
     }
 
-    /// Sends `message`; returns once msg-service has recorded it (or had it already under the same key).
+    /// The most bytes one request carries; a larger batch goes in several requests (msg-service takes 1 MiB).
+    public static let maxRequestBytes = 512 * 1024
+
+    /// Sends `messages` in order: one alone as `POST /email {…}`, several as `POST /email [{…}, …]` (requests of at
+    /// most `maxRequestBytes`); returns once msg-service has recorded them (or had them already under their keys).
     /// Throws `ReactionError`: `.unavailable` (down, 502–504: worth waiting for) or `.rejected` (any other status).
-    public func send(_ message: EmailMessage, logger: Logger) async throws {
-        let body: ByteBuffer
-        do {
-            body = ByteBuffer(bytes: try JSONEncoder().encode(message))
-        } catch {
-            throw ReactionError(.malformedEvent, "the message \(message.key) cannot be encoded: \(error)")
+    public func send(_ messages: [EmailMessage], logger: Logger) async throws {
+        var bodies: [[UInt8]] = []
+        for message in messages {
+            do {
+                bodies.append(Array(try JSONEncoder().encode(message)))
+            } catch {
+                throw ReactionError(.malformedEvent, "the message \(message.key) cannot be encoded: \(error)")
+            }
         }
+        guard bodies.count > 1 else {
+            if let body = bodies.first { try await post(ByteBuffer(bytes: body), keys: messages[0].key, logger: logger) }
+            return
+        }
+        var start = 0
+        while start < bodies.count {
+            var body = ByteBuffer(bytes: "[".utf8)
+            var end = start
+            while end < bodies.count, end == start || body.readableBytes + bodies[end].count < Self.maxRequestBytes {
+                if end > start { body.writeString(",") }
+                body.writeBytes(bodies[end])
+                end += 1
+            }
+            body.writeString("]")
+            try await post(body, keys: "\(messages[start].key) and \(end - start - 1) more", logger: logger)
+            start = end
+        }
+    }
+
+    /// Sends one message (see `send(_:logger:)`).
+    public func send(_ message: EmailMessage, logger: Logger) async throws {
+        try await send([message], logger: logger)
+    }
+
+    private func post(_ body: ByteBuffer, keys: String, logger: Logger) async throws {
         let response: ClientResponse
         do {
             // The runtime validated MSG_SERVICE_URL at start and caches the client, so this is a lookup.
@@ -31,12 +62,12 @@ public struct MessageSender: Sendable {
         }
         switch response.status.code {
         case 200..<300:
-            logger.debug("message handed to msg-service", metadata: ["message.key": "\(message.key)"])
+            logger.debug("messages handed to msg-service", metadata: ["message.keys": "\(keys)"])
         case 502, 503, 504:
-            throw ReactionError(.unavailable, "msg-service answered \(response.status.code) for \(message.key)")
+            throw ReactionError(.unavailable, "msg-service answered \(response.status.code) for \(keys)")
         default:
             throw ReactionError(.rejected(status: response.status.code),
-                                "msg-service refused the message \(message.key): \(String(buffer: response.body).prefix(200))")
+                                "msg-service refused \(keys): \(String(buffer: response.body).prefix(200))")
         }
     }
 }

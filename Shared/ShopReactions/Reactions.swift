@@ -22,7 +22,11 @@ public struct Reactions: Sendable {
     }
 
     /// A member of the consumer group named after the service (`crm-service`) on `streams`: `message` decides what
-    /// an event sends (nil: nothing); it is sent, then the entry acknowledged. Add it with `runtime.addService`.
+    /// an event sends (nil: nothing); the entries are acknowledged once their messages are recorded. Add it with
+    /// `runtime.addService`.
+    ///
+    /// Each read is handled as a batch: the messages of its events are worked out concurrently (their lookups only
+    /// read, so Redis gets them pipelined), then handed to msg-service in one request, in event order.
     public func consumer(
         streams: [EventStreamID], message: @escaping @Sendable (StoredEvent) async throws -> EmailMessage?
     ) -> EventConsumer {
@@ -31,14 +35,72 @@ public struct Reactions: Sendable {
         let sender = self.sender
         let logger = runtime.logger
         return EventConsumer(redis: runtime.redis, group: config.name, streams: streams, configuration: configuration,
-                             logger: logger) { event in
-            try await Self.retryingWhileUnavailable(event, logger: logger) {
-                guard let email = try await message(event) else { return }
-                try await sender.send(email, logger: logger)
-                logger.info("message sent", metadata: [
-                    "event.id": "\(event.eventID)", "event.topic": "\(event.topic.rawValue)",
-                    "event.action": "\(event.action.rawValue)", "message.key": "\(email.key)",
-                ])
+                             logger: logger) { events in
+            try await Self.react(to: events, message: message, sender: sender, logger: logger)
+        }
+    }
+
+    /// The batch handler: the messages of `events` (each retried while Redis is away), then one send of them all.
+    static func react(
+        to events: [StoredEvent], message: @escaping @Sendable (StoredEvent) async throws -> EmailMessage?,
+        sender: MessageSender, logger: Logger
+    ) async throws -> [EventConsumer.BatchResult] {
+        let messages = await withTaskGroup(of: (Int, Result<EmailMessage?, any Error>).self) { group in
+            for (index, event) in events.enumerated() {
+                group.addTask {
+                    do {
+                        var email: EmailMessage?
+                        try await retryingWhileUnavailable(event, logger: logger) { email = try await message(event) }
+                        return (index, .success(email))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results = [Result<EmailMessage?, any Error>](repeating: .success(nil), count: events.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+        if messages.contains(where: { if case .failure(let error) = $0 { error is CancellationError } else { false } }) {
+            throw CancellationError()
+        }
+        let outgoing = messages.enumerated().compactMap { index, result in
+            (try? result.get()).flatMap { $0 }.map { (index: index, email: $0) }
+        }
+        var sent = [Result<Void, any Error>](repeating: .success(()), count: events.count)
+        if !outgoing.isEmpty {
+            let batch = outgoing.map(\.email)
+            do {
+                try await retryingWhileUnavailable(events[outgoing[0].index], logger: logger) {
+                    try await sender.send(batch, logger: logger)
+                }
+            } catch let error as ReactionError where outgoing.count == 1 {
+                sent[outgoing[0].index] = .failure(error)
+            } catch let error as ReactionError {
+                // msg-service refused the batch: send each alone, so only the message it refuses fails.
+                logger.warning("msg-service refused a batch; sending its messages one by one", metadata: ["error": "\(error)"])
+                for (index, email) in outgoing {
+                    do {
+                        try await retryingWhileUnavailable(events[index], logger: logger) { try await sender.send([email], logger: logger) }
+                    } catch {
+                        if error is CancellationError { throw error }
+                        sent[index] = .failure(error)
+                    }
+                }
+            }
+        }
+        return events.indices.map { index in
+            switch (messages[index], sent[index]) {
+            case (.failure(let error), _), (_, .failure(let error)):
+                return .failed(error)
+            case (.success(let email), .success):
+                if let email {
+                    logger.info("message sent", metadata: [
+                        "event.id": "\(events[index].eventID)", "event.topic": "\(events[index].topic.rawValue)",
+                        "event.action": "\(events[index].action.rawValue)", "message.key": "\(email.key)",
+                    ])
+                }
+                return .handled
             }
         }
     }

@@ -200,6 +200,27 @@ struct ReactionTests {
         }
     }
 
+    @Test("msg-service records a batch (a JSON array) in order, each once per key, and answers per message")
+    func messageBatch() async throws {
+        let redis = try await RedisTestServer.start()
+        defer { redis.stop() }
+        try await withServiceStack(["gateway-api", "msg-service"], environment: Self.environment(redis)) { stack in
+            let shop = try ShopClient(stack)
+            let first = try await shop.send(.POST, "/email", #"{"to":"b@example.com","msg":"two","key":"k-2"}"#, to: "msg-service")
+            #expect(first.status == .ok)
+            let batch = #"[{"to":"a@example.com","msg":"one","key":"k-1"},{"to":"b@example.com","msg":"two","key":"k-2"},"#
+                + #"{"to":"c@example.com","msg":"three","key":"k-3"}]"#
+            let answer = try await shop.send(.POST, "/email", batch, to: "msg-service")
+            #expect(answer.status == .ok)
+            let answers = try JSONDecoder().decode([EmailAnswer].self, from: Data(answer.body.readableBytesView))
+            #expect(answers.map(\.sent) == [true, false, true], "k-2 was recorded before")
+            let listed = try await shop.messages()
+            #expect(listed.map(\.key) == ["k-2", "k-1", "k-3"], "in the order sent, the repeat not again")
+            #expect(listed.map(\.msg) == ["two", "one", "three"])
+            await shop.shutdown()
+        }
+    }
+
     @Test("msg-service answers bad input with a clear 400 (415 for a non-JSON type) and records nothing")
     func badMessages() async throws {
         let redis = try await RedisTestServer.start()
@@ -222,6 +243,8 @@ struct ReactionTests {
                 (#"{"to":"a@b.co","msg":"hi","key":"k","key":"j"}"#, 400, ""),
                 (#"{"to":"a@b.co","msg":"\#(String(repeating: "x", count: 262_145))","key":"k"}"#, 400, "at most"),
                 (String(repeating: "[", count: 100_000), 400, ""),
+                (#"[{"to":"a@b.co","msg":"hi","key":"k1"},{"to":"a@b.co","msg":"hi"}]"#, 400, "'key'"),
+                (#"[{"to":"a@b.co","msg":"hi","key":"k1"},7]"#, 400, "object"),
             ]
             for (body, status, mentions) in cases {
                 let answer = try await shop.send(.POST, "/email", body, to: "msg-service")

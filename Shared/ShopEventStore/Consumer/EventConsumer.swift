@@ -26,21 +26,53 @@ public final class EventConsumer: Service, Sendable {
     let configuration: ConsumerConfiguration
     let redis: RedisClient
     let logger: Logger
-    let handler: @Sendable (StoredEvent) async throws -> Void
+    let handling: Handling
     private let stopRequested = Atomic<Bool>(false)
     private let lagGauges: [EventStreamID: Gauge]
     private let deadLettered: Counter
 
+    /// How events reach the service's code.
+    enum Handling {
+        case each(@Sendable (StoredEvent) async throws -> Void)
+        case batch(@Sendable ([StoredEvent]) async throws -> [BatchResult])
+    }
+
+    /// What a batch handler made of one event of its batch.
+    public enum BatchResult: Sendable {
+        /// Done: the entry is acknowledged.
+        case handled
+        /// Failed: retried later, dead-lettered after `maxDeliveries`.
+        case failed(any Error)
+        /// Not attempted (stopping): the entry stays pending for the next start.
+        case notReached
+    }
+
     /// A consumer of `streams` in `group`; `handler` runs once per delivery, in stream order per stream.
-    public init(redis: RedisClient, group: String, consumer: String = EventConsumer.defaultName(),
-                streams: [EventStreamID], configuration: ConsumerConfiguration = ConsumerConfiguration(),
-                logger: Logger, handler: @escaping @Sendable (StoredEvent) async throws -> Void) {
+    public convenience init(redis: RedisClient, group: String, consumer: String = EventConsumer.defaultName(),
+                            streams: [EventStreamID], configuration: ConsumerConfiguration = ConsumerConfiguration(),
+                            logger: Logger, handler: @escaping @Sendable (StoredEvent) async throws -> Void) {
+        self.init(redis: redis, group: group, consumer: consumer, streams: streams, configuration: configuration,
+                  logger: logger, handling: .each(handler))
+    }
+
+    /// A consumer that hands each read's events of a stream to `batchHandler` at once, in stream order, so it can
+    /// pipeline its work (look entities up together, send one request); it answers one result per event, in order.
+    /// A thrown error other than cancellation counts as the failure of every event of the batch.
+    public convenience init(redis: RedisClient, group: String, consumer: String = EventConsumer.defaultName(),
+                            streams: [EventStreamID], configuration: ConsumerConfiguration = ConsumerConfiguration(),
+                            logger: Logger, batchHandler: @escaping @Sendable ([StoredEvent]) async throws -> [BatchResult]) {
+        self.init(redis: redis, group: group, consumer: consumer, streams: streams, configuration: configuration,
+                  logger: logger, handling: .batch(batchHandler))
+    }
+
+    private init(redis: RedisClient, group: String, consumer: String, streams: [EventStreamID],
+                 configuration: ConsumerConfiguration, logger: Logger, handling: Handling) {
         self.redis = redis
         self.group = group
         self.consumer = consumer
         self.streams = streams
         self.configuration = configuration
-        self.handler = handler
+        self.handling = handling
         var logger = logger
         logger[metadataKey: "consumer.group"] = "\(group)"
         logger[metadataKey: "consumer.name"] = "\(consumer)"
@@ -136,12 +168,12 @@ public final class EventConsumer: Service, Sendable {
         var failed = false
         var acknowledgements = Acknowledgements()
         for (key, entries) in Self.streamEntries(reply) {
-            guard let stream = streams.first(where: { $0.key == key }) else { continue }
-            for entry in entries where !shouldStop {
-                read += 1
-                switch try await handle(entry, of: stream, on: connection) {
-                case .acknowledge: acknowledgements.add(entry.id, of: stream)
-                case .settled: break
+            guard let stream = streams.first(where: { $0.key == key }), !shouldStop else { continue }
+            read += entries.count
+            for (id, outcome) in try await handle(entries, of: stream, on: connection) {
+                switch outcome {
+                case .acknowledge: acknowledgements.add(id, of: stream)
+                case .settled, .notReached: break
                 case .retry: failed = true
                 }
             }
@@ -160,11 +192,12 @@ public final class EventConsumer: Service, Sendable {
                                                       "COUNT", RESPArgument(configuration.batchSize))
                 guard let parts = reply.array, parts.count >= 2, let next = parts[0].string else { break }
                 var acknowledgements = Acknowledgements()
-                for entry in Self.entries(parts[1]) where !shouldStop {
+                let claimed = Self.entries(parts[1])
+                for entry in claimed {
                     logger.info("claimed an idle entry", metadata: ["stream": "\(stream.key)", "entry.id": "\(entry.id)"])
-                    if try await handle(entry, of: stream, on: connection) == .acknowledge {
-                        acknowledgements.add(entry.id, of: stream)
-                    }
+                }
+                for (id, outcome) in try await handle(claimed, of: stream, on: connection) where outcome == .acknowledge {
+                    acknowledgements.add(id, of: stream)
                 }
                 try await acknowledgements.send(group: group, on: connection)
                 cursor = next
@@ -180,37 +213,92 @@ public final class EventConsumer: Service, Sendable {
         case settled
         /// Failed; it stays pending and is retried.
         case retry
+        /// Not attempted because the consumer is stopping; it stays pending.
+        case notReached
     }
 
-    /// Runs the handler; on failure, dead-letters the entry once its delivery count reaches the limit.
-    private func handle(_ entry: (id: String, fields: [RESPValue]?), of stream: EventStreamID,
+    /// Decodes entries of one stream and runs the handler on them (in order); an entry that does not decode is
+    /// dead-lettered at once, a failed one once its delivery count reaches the limit.
+    private func handle(_ entries: [(id: String, fields: [RESPValue]?)], of stream: EventStreamID,
+                        on connection: some RedisCommandExecutor) async throws -> [(id: String, outcome: Outcome)] {
+        var outcomes: [(id: String, outcome: Outcome)] = []
+        var decoded: [(id: String, fields: [RESPValue], event: StoredEvent)] = []
+        for entry in entries {
+            // Deleted from the stream (trimmed) while pending: nothing left to handle.
+            guard let fields = entry.fields else {
+                outcomes.append((entry.id, .acknowledge))
+                continue
+            }
+            do {
+                let event = try StoredEvent(topic: stream.topic, action: stream.action, entryID: entry.id, fields: fields,
+                                            maxEntitySize: configuration.maxEntitySize)
+                decoded.append((entry.id, fields, event))
+            } catch {
+                try await deadLetter(entry.id, fields: fields, of: stream, error: "\(error)", deliveries: 1, on: connection)
+                outcomes.append((entry.id, .settled))
+            }
+        }
+        guard !decoded.isEmpty else { return outcomes }
+        let results = try await run(decoded.map(\.event))
+        for (entry, result) in zip(decoded, results) {
+            switch result {
+            case .handled:
+                outcomes.append((entry.id, .acknowledge))
+            case .notReached:
+                outcomes.append((entry.id, .notReached))
+            case .failed(let error):
+                outcomes.append((entry.id, try await failed(entry.id, fields: entry.fields, event: entry.event, error: error,
+                                                            of: stream, on: connection)))
+            }
+        }
+        // A batch handler that answered fewer results than events: the rest stay pending.
+        for entry in decoded.dropFirst(results.count) { outcomes.append((entry.id, .notReached)) }
+        return outcomes
+    }
+
+    /// The handler's results for `events`: one by one (stopping between two events on shutdown) or as one batch.
+    private func run(_ events: [StoredEvent]) async throws -> [BatchResult] {
+        switch handling {
+        case .each(let handler):
+            var results: [BatchResult] = []
+            for event in events {
+                guard !shouldStop else {
+                    results.append(.notReached)
+                    continue
+                }
+                do {
+                    try await handler(event)
+                    results.append(.handled)
+                } catch {
+                    if error is CancellationError || Task.isCancelled { throw error }
+                    results.append(.failed(error))
+                }
+            }
+            return results
+        case .batch(let handler):
+            do {
+                return try await handler(events)
+            } catch {
+                if error is CancellationError || Task.isCancelled { throw error }
+                return events.map { _ in .failed(error) }
+            }
+        }
+    }
+
+    /// A failed delivery: dead-lettered once it has been delivered `maxDeliveries` times, else retried.
+    private func failed(_ id: String, fields: [RESPValue], event: StoredEvent, error: any Error, of stream: EventStreamID,
                         on connection: some RedisCommandExecutor) async throws -> Outcome {
-        // Deleted from the stream (trimmed) while pending: nothing left to handle.
-        guard let fields = entry.fields else { return .acknowledge }
-        let event: StoredEvent
-        do {
-            event = try StoredEvent(topic: stream.topic, action: stream.action, entryID: entry.id, fields: fields,
-                                    maxEntitySize: configuration.maxEntitySize)
-        } catch {
-            try await deadLetter(entry.id, fields: fields, of: stream, error: "\(error)", deliveries: 1, on: connection)
+        if error is CancellationError || Task.isCancelled { throw error }
+        let deliveries = try await deliveryCount(of: id, in: stream, on: connection)
+        if deliveries >= configuration.maxDeliveries {
+            try await deadLetter(id, fields: fields, of: stream, error: "\(error)", deliveries: deliveries, on: connection)
             return .settled
         }
-        do {
-            try await handler(event)
-            return .acknowledge
-        } catch {
-            if error is CancellationError || Task.isCancelled { throw error }
-            let deliveries = try await deliveryCount(of: entry.id, in: stream, on: connection)
-            if deliveries >= configuration.maxDeliveries {
-                try await deadLetter(entry.id, fields: fields, of: stream, error: "\(error)", deliveries: deliveries, on: connection)
-                return .settled
-            }
-            logger.warning("handler failed; will retry", metadata: [
-                "stream": "\(stream.key)", "entry.id": "\(entry.id)", "event.id": "\(event.eventID)",
-                "event.deliveries": "\(deliveries)", "error": "\(error)",
-            ])
-            return .retry
-        }
+        logger.warning("handler failed; will retry", metadata: [
+            "stream": "\(stream.key)", "entry.id": "\(id)", "event.id": "\(event.eventID)",
+            "event.deliveries": "\(deliveries)", "error": "\(error)",
+        ])
+        return .retry
     }
 
     private func deliveryCount(of id: String, in stream: EventStreamID, on connection: some RedisCommandExecutor) async throws -> Int {
