@@ -31,7 +31,8 @@ public struct Reactions: Sendable {
         streams: [EventStreamID], message: @escaping @Sendable (StoredEvent) async throws -> EmailMessage?
     ) -> EventConsumer {
         let config = runtime.config
-        let configuration = ConsumerConfiguration(claimIdle: config.consumerClaimIdle, maxDeliveries: config.consumerMaxDeliveries)
+        let configuration = ConsumerConfiguration(claimIdle: config.consumerClaimIdle, maxDeliveries: config.consumerMaxDeliveries,
+                                                  linger: config.consumerLinger)
         let sender = self.sender
         let logger = runtime.logger
         return EventConsumer(redis: runtime.redis, group: config.name, streams: streams, configuration: configuration,

@@ -28,6 +28,9 @@ public struct ServiceConfig: Sendable {
     public var consumerClaimIdle: Duration
     /// `CONSUMER_MAX_DELIVERIES`: after this many deliveries an entry goes to the dead letters (default 5).
     public var consumerMaxDeliveries: Int
+    /// `CONSUMER_LINGER_MS`: after a partial batch a consumer waits this long before reading again, so a steady
+    /// stream is read in batches (default 20 ms; 0: read again at once).
+    public var consumerLinger: Duration = .milliseconds(20)
     /// `EVENT_RETENTION_SECONDS`: archived entries younger than this stay in Redis (default 3600).
     public var eventRetention: Duration
     /// `RESERVATION_GRACE_MS`: a stock reservation whose order is still missing after this long is released (default 60 s).
@@ -85,6 +88,7 @@ public struct ServiceConfig: Sendable {
             eventCompressionThreshold: try env.integer("EVENT_COMPRESSION_THRESHOLD", default: 1024, in: 0...(1 << 30)),
             consumerClaimIdle: try env.milliseconds("CONSUMER_CLAIM_IDLE_MS", default: 30_000, in: 1...86_400_000),
             consumerMaxDeliveries: try env.integer("CONSUMER_MAX_DELIVERIES", default: 5, in: 1...1_000_000),
+            consumerLinger: try env.milliseconds("CONSUMER_LINGER_MS", default: 20, in: 0...10_000),
             eventRetention: .seconds(try env.integer("EVENT_RETENTION_SECONDS", default: 3600, in: 0...(10 * 365 * 86_400))),
             reservationGrace: try env.milliseconds("RESERVATION_GRACE_MS", default: 60_000, in: 100...86_400_000),
             eventLoopThreads: try env.integer("EVENT_LOOP_THREADS", default: 1, in: 1...256)

@@ -24,6 +24,7 @@ struct ServiceConfigTests {
         #expect(config.consumerMaxDeliveries == 5)
         #expect(config.eventRetention == .seconds(3600))
         #expect(config.eventLoopThreads == 1)
+        #expect(config.consumerLinger == .milliseconds(20))
         for service in ServiceName.allCases {
             #expect(config.url(of: service) == "http://127.0.0.1:\(service.defaultPort)")
         }
@@ -40,7 +41,7 @@ struct ServiceConfigTests {
             "INVENTORY_SERVICE_URL": "http://inventory:6003/", "MSG_SERVICE_URL": "http://10.0.0.7:80",
             "GATEWAY_API_URL": "http://gw:8080",
             "EVENT_COMPRESSION_THRESHOLD": "0", "CONSUMER_CLAIM_IDLE_MS": "1500", "CONSUMER_MAX_DELIVERIES": "3",
-            "EVENT_RETENTION_SECONDS": "60", "EVENT_LOOP_THREADS": "4",
+            "EVENT_RETENTION_SECONDS": "60", "EVENT_LOOP_THREADS": "4", "CONSUMER_LINGER_MS": "0",
             "HTTP_MAX_BODY_BYTES": "2048", "HTTP_MAX_HEADER_BYTES": "4096", "HTTP_HEADER_TIMEOUT_MS": "250",
             "HTTP_IDLE_TIMEOUT_MS": "5000", "HTTP_MAX_CONNECTIONS": "10", "HTTP_SHUTDOWN_GRACE_MS": "0",
         ])
@@ -62,6 +63,7 @@ struct ServiceConfigTests {
         #expect(config.consumerMaxDeliveries == 3)
         #expect(config.eventRetention == .seconds(60))
         #expect(config.eventLoopThreads == 4)
+        #expect(config.consumerLinger == .zero)
         #expect(config.http.maxBodySize == 2048)
         #expect(config.http.maxHeaderSize == 4096)
         #expect(config.http.headerReadTimeout == .milliseconds(250))
@@ -88,7 +90,7 @@ struct ServiceConfigTests {
         ("MSG_SERVICE_URL", "http://msg:0"),
         ("EVENT_COMPRESSION_THRESHOLD", "-5"), ("EVENT_COMPRESSION_THRESHOLD", "1k"),
         ("CONSUMER_CLAIM_IDLE_MS", "0"), ("CONSUMER_MAX_DELIVERIES", "many"),
-        ("EVENT_RETENTION_SECONDS", "1.5"), ("EVENT_LOOP_THREADS", "0"), ("EVENT_LOOP_THREADS", "two"),
+        ("EVENT_RETENTION_SECONDS", "1.5"), ("EVENT_LOOP_THREADS", "0"), ("EVENT_LOOP_THREADS", "two"), ("CONSUMER_LINGER_MS", "-1"),
         ("HTTP_MAX_BODY_BYTES", "0"), ("HTTP_MAX_HEADER_BYTES", "10"), ("HTTP_HEADER_TIMEOUT_MS", "soon"),
         ("HTTP_IDLE_TIMEOUT_MS", "-1"), ("HTTP_MAX_CONNECTIONS", "99999999999999999999"),
         ("HTTP_SHUTDOWN_GRACE_MS", "forever"),

@@ -12,7 +12,7 @@ public struct ConsumerConfiguration: Sendable, Equatable {
     public var retryDelay: Duration
     /// The largest entity a gzip entry may inflate to.
     public var maxEntitySize: Int
-    /// After a batch smaller than `batchSize`, the pause before the next read (`CONSUMER_LINGER_MS`): under a
+    /// After a batch smaller than `batchSize`, the pause before the next read (`CONSUMER_LINGER_MS`, 20 ms): under a
     /// steady stream the next read then takes several entries at once instead of waking for each one. An idle
     /// consumer still answers the first new entry at once (its read blocks until it arrives).
     public var linger: Duration
@@ -20,7 +20,7 @@ public struct ConsumerConfiguration: Sendable, Equatable {
     /// The defaults suit a service; tests shorten the durations.
     public init(claimIdle: Duration = .seconds(30), maxDeliveries: Int = 5, batchSize: Int = 100,
                 block: Duration = .seconds(2), retryDelay: Duration = .milliseconds(500), maxEntitySize: Int = 16 << 20,
-                linger: Duration = .milliseconds(5)) {
+                linger: Duration = .milliseconds(20)) {
         self.claimIdle = claimIdle
         self.maxDeliveries = max(1, maxDeliveries)
         self.batchSize = max(1, batchSize)

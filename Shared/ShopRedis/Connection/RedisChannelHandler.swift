@@ -16,6 +16,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
 
     private var stateMachine = StateMachine()
     private var context: ChannelHandlerContext?
+    private var flushScheduled = false
     private var readBuffer: ByteBuffer?
     private var decoder: RESPDecoder
     private let timeoutCheckInterval: TimeAmount
@@ -65,9 +66,22 @@ final class RedisChannelHandler: ChannelInboundHandler {
                 apply(stateMachine.close(RedisClientError(.connectionClosed, "the connection was closed")))
                 return
             }
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            scheduleFlush(context)
         case .fail(let box, let error):
             box.fail(error)
+        }
+    }
+
+    /// Flushes once the loop has run what it is running now: commands sent in the same tick by several callers
+    /// (the requests of one read burst, a reaction's concurrent lookups) leave in one write and reach Redis in one read.
+    private func scheduleFlush(_ context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            handler.value.flushScheduled = false
+            handler.value.context?.flush()
         }
     }
 
