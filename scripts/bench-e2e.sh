@@ -57,13 +57,22 @@ run_case orders-c16 "orders-c16: ok={ok_rate}/s p50={p50} ms p99={p99} ms" --con
 
 # Where the two cores go: CPU time per accepted order of each process (client, services, Redis) over an orders-c16
 # run and the reactions to it (billing, crm, msg, archive), counted until every consumer group has caught up.
-# From /proc/<pid>/stat (utime + stime, in clock ticks); the client's own from bash's `time`.
+# From /proc/<pid>/stat (utime + stime, in clock ticks); the client's own from bash's `time`. PostgreSQL's backends
+# that exited during the run are not counted (the archive keeps its connections, so there are none).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# PostgreSQL (archive-service's database): the postmaster and its children (backends, WAL writer, checkpointer).
+postgres_ticks() {
+  local main total=0 pid
+  main="$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null)" || { echo 0; return; }
+  for pid in "$main" $(pgrep -P "$main" 2>/dev/null); do total=$((total + $(cpu_ticks "$pid"))); done
+  echo "$total"
+}
 if [[ "$MODE" == "fresh" && -f "$WORK/redis.pid" ]]; then
   declare -A TICKS=()
   redis_pid="$(cat "$WORK/redis.pid")"
   for exe in $(service_names); do TICKS[$exe]="$(cpu_ticks "${PIDS[$exe]}")"; done
   TICKS[redis]="$(cpu_ticks "$redis_pid")"
+  TICKS[postgres]="$(postgres_ticks)"
   TIMEFORMAT="%U %S"
   { time "$CLIENT" load --url "$GATEWAY" --duration "$SECONDS_PER_CASE" --connections 16 --mix orders --quiet \
       --line "{ok}" >"$WORK/cpu-orders.txt" ; } 2>"$WORK/cpu-client.txt" || { say "cpu-per-order: the load failed"; FAILED=1; }
@@ -74,9 +83,13 @@ if [[ "$MODE" == "fresh" && -f "$WORK/redis.pid" ]]; then
     line="cpu-per-order ($orders orders at 16 connections, µs):"
     total=0
     client_us="$(awk -v n="$orders" 'END { printf "%d", ($1 + $2) * 1e6 / n }' "$WORK/cpu-client.txt")"
-    for exe in $(service_names) redis; do
-      pid="${PIDS[$exe]:-$redis_pid}"
-      us=$(( ($(cpu_ticks "$pid") - TICKS[$exe]) * 1000000 / hz / orders ))
+    for exe in $(service_names) redis postgres; do
+      case "$exe" in
+        redis) now="$(cpu_ticks "$redis_pid")" ;;
+        postgres) now="$(postgres_ticks)" ;;
+        *) now="$(cpu_ticks "${PIDS[$exe]}")" ;;
+      esac
+      us=$(( (now - TICKS[$exe]) * 1000000 / hz / orders ))
       total=$((total + us))
       line+=" $exe=$us"
     done
