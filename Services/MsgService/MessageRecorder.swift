@@ -2,7 +2,7 @@ import Foundation
 import ShopReactions
 import ShopRedis
 
-/// Records sent messages in the capped `messages` stream, once per key: one script does the check and the write,
+/// Records sent messages in the capped `messages` stream, once per key: one script does the checks and the writes,
 /// so two concurrent deliveries of the same event cannot both record it.
 struct MessageRecorder: Sendable {
     let redis: RedisClient
@@ -30,32 +30,46 @@ struct MessageRecorder: Sendable {
         try await record([message], sentAt: sentAt)[0]
     }
 
-    /// Records `messages` in order, each unless its key was recorded already: one script call per message (each
-    /// atomic), pipelined in one round trip.
+    /// Records `messages` in order, each unless its key was recorded already (an earlier message of the same batch
+    /// included): one script call for the whole batch, atomic.
     func record(_ messages: [EmailMessage], sentAt: Int) async throws -> [Outcome] {
         guard !messages.isEmpty else { return [] }
-        let calls = messages.map { message in
-            [RESPArgument(Self.stream), RESPArgument(Self.keyOfKey(message.key)),
-             RESPArgument(message.to), RESPArgument(message.msg), RESPArgument(message.key), RESPArgument(sentAt),
-             RESPArgument(maxLength), RESPArgument(Int(keyLifetime.components.seconds) * 1000)]
+        var keys = [RESPArgument(Self.stream)]
+        var arguments = [RESPArgument(sentAt), RESPArgument(maxLength), RESPArgument(Int(keyLifetime.components.seconds) * 1000)]
+        for message in messages {
+            keys.append(RESPArgument(Self.keyOfKey(message.key)))
+            arguments += [RESPArgument(message.to), RESPArgument(message.msg), RESPArgument(message.key)]
         }
-        let replies = try await redis.evalSHA(Self.recordScript, keyCount: 2, pipelined: calls)
-        return try replies.map { reply in
-            guard let parts = reply.array, parts.count == 2, let flag = parts[0].int, let entryID = parts[1].string else {
-                throw RedisClientError(.unexpectedReply, "record message: unexpected reply \(reply)")
+        let reply = try await redis.evalSHA(Self.recordScript, keys: keys, arguments: arguments)
+        guard let parts = reply.array, parts.count == 2 * messages.count else {
+            throw RedisClientError(.unexpectedReply, "record messages: unexpected reply \(reply)")
+        }
+        return try (0..<messages.count).map { index in
+            guard let flag = parts[2 * index].int, let entryID = parts[2 * index + 1].string else {
+                throw RedisClientError(.unexpectedReply, "record messages: unexpected reply \(reply)")
             }
             return flag == 1 ? .sent(entryID: entryID) : .duplicate(entryID: entryID)
         }
     }
 
-    /// KEYS: stream, key of the key. ARGV: to, msg, key, sent_at, max length, key lifetime (ms).
-    /// Replies {1, new entry id} or {0, the entry id recorded earlier}.
+    /// KEYS: the stream, then the key of each message's key. ARGV: sent_at, max length, key lifetime (ms), then
+    /// per message: to, msg, key. Replies per message {1, new entry id} or {0, the entry id recorded earlier}.
     static let recordScript = RedisScript(#"""
-    local earlier = redis.call('GET', KEYS[2])
-    if earlier then return {0, earlier} end
-    local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[5], '*',
-                          'to', ARGV[1], 'msg', ARGV[2], 'key', ARGV[3], 'sent_at', ARGV[4])
-    redis.call('SET', KEYS[2], id, 'PX', ARGV[6])
-    return {1, id}
+    local replies = {}
+    for i = 2, #KEYS do
+      local a = 3 * (i - 1)
+      local earlier = redis.call('GET', KEYS[i])
+      if earlier then
+        replies[#replies + 1] = 0
+        replies[#replies + 1] = earlier
+      else
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
+                              'to', ARGV[a + 1], 'msg', ARGV[a + 2], 'key', ARGV[a + 3], 'sent_at', ARGV[1])
+        redis.call('SET', KEYS[i], id, 'PX', ARGV[3])
+        replies[#replies + 1] = 1
+        replies[#replies + 1] = id
+      end
+    end
+    return replies
     """#)
 }

@@ -5,7 +5,33 @@ import ShopDomain
 public enum GatewayJSON {
     /// The ids a POST answered (a JSON array of strings).
     public static func ids(_ body: [UInt8]) throws(LoadError) -> [String] {
-        try decode([String].self, body, what: "a JSON array of ids")
+        if let ids = plainStrings(body) { return ids }
+        return try decode([String].self, body, what: "a JSON array of ids")
+    }
+
+    /// A JSON array of strings without escapes or spaces (what the gateway answers a POST: `["id",…]`), read in one
+    /// scan; nil for anything else, which the full decoder then reads (or refuses).
+    static func plainStrings(_ body: [UInt8]) -> [String]? {
+        guard body.count >= 2, body.first == UInt8(ascii: "["), body.last == UInt8(ascii: "]") else { return nil }
+        if body.count == 2 { return [] }
+        var strings: [String] = []
+        var index = 1
+        while true {
+            guard index < body.count, body[index] == UInt8(ascii: "\"") else { return nil }
+            let start = index + 1
+            var end = start
+            while end < body.count, body[end] != UInt8(ascii: "\"") {
+                if body[end] == UInt8(ascii: "\\") || body[end] < 0x20 { return nil }
+                end += 1
+            }
+            guard end < body.count - 1 else { return nil }
+            guard let text = String(validating: body[start..<end], as: UTF8.self) else { return nil }
+            strings.append(text)
+            index = end + 1
+            if body[index] == UInt8(ascii: "]") { return index == body.count - 1 ? strings : nil }
+            guard body[index] == UInt8(ascii: ",") else { return nil }
+            index += 1
+        }
     }
 
     /// The orders `GET /orders` listed.

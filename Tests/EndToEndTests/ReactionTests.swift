@@ -217,6 +217,12 @@ struct ReactionTests {
             let listed = try await shop.messages()
             #expect(listed.map(\.key) == ["k-2", "k-1", "k-3"], "in the order sent, the repeat not again")
             #expect(listed.map(\.msg) == ["two", "one", "three"])
+            let twice = try await shop.send(.POST, "/email", #"[{"to":"d@example.com","msg":"four","key":"k-4"},"#
+                + #"{"to":"d@example.com","msg":"four","key":"k-4"}]"#, to: "msg-service")
+            let repeated = try JSONDecoder().decode([EmailAnswer].self, from: Data(twice.body.readableBytesView))
+            #expect(repeated.map(\.sent) == [true, false], "a key twice in one batch is recorded once")
+            #expect(Set(repeated.map(\.id)).count == 1)
+            #expect(try await shop.messages().count == 4)
             await shop.shutdown()
         }
     }

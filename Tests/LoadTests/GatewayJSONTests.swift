@@ -13,6 +13,16 @@ import Testing
         #expect(inventory == [Inventory(id: "i", productID: "p", amount: 3)])
     }
 
+    @Test func readsIdsOnTheFastPathAndEverythingElseThroughTheDecoder() throws {
+        #expect(try GatewayJSON.ids(bytes("[]")) == [])
+        #expect(try GatewayJSON.ids(bytes(#"["3f2a-é"]"#)) == ["3f2a-é"])
+        #expect(try GatewayJSON.ids(bytes(#"[ "a" , "b" ]"#)) == ["a", "b"], "spaces: the decoder")
+        #expect(try GatewayJSON.ids(bytes(#"["a\"b","c\\d"]"#)) == ["a\"b", "c\\d"], "escapes: the decoder")
+        for wrong in [#"["a""#, #"["a"]x"#, #"["a" "b"]"#, #"[""#, "[\"a\u{1}\"]", #"{"a":1}"#, #"["a",1]"#] {
+            #expect(throws: LoadError.self, "\(wrong)") { try GatewayJSON.ids(bytes(wrong)) }
+        }
+    }
+
     @Test func findsAStreamLengthInTheStatus() throws {
         let status = #"{"streams":[{"name":"events:{order}_created","length":42,"groups":[]},"#
             + #"{"name":"events:{order}_updated","length":3,"groups":[]}],"dead_letters":{}}"#

@@ -32,22 +32,6 @@ extension RedisCommandExecutor {
         }
     }
 
-    /// Runs `script` once per call in one round trip (a pipeline); each call is `keyCount` keys then its arguments.
-    /// Replies in call order; the first server error is thrown. Calls answered NOSCRIPT (none of them ran) are sent
-    /// again after loading the script.
-    nonisolated(nonsending) public func evalSHA(_ script: RedisScript, keyCount: Int, pipelined calls: [[RESPArgument]]) async throws -> [RESPValue] {
-        let prefix: [RESPArgument] = ["EVALSHA", RESPArgument(script.sha1), RESPArgument(keyCount)]
-        var results = try await pipeline(calls.map { prefix + $0 })
-        let missing = results.indices.filter { index in
-            if case .failure(let error) = results[index] { error.prefix == "NOSCRIPT" } else { false }
-        }
-        if !missing.isEmpty {
-            try await scriptLoad(script)
-            for (index, result) in zip(missing, try await pipeline(missing.map { prefix + calls[$0] })) { results[index] = result }
-        }
-        return try results.map { try $0.get() }
-    }
-
     /// Loads a script into the server's cache; returns its SHA1.
     @discardableResult
     nonisolated(nonsending) public func scriptLoad(_ script: RedisScript) async throws -> String {
