@@ -1,8 +1,9 @@
 import NIOCore
 
-/// Writes a Swift string as a JSON string literal, escaping what JSON requires.
-enum JSONString {
-    static func write(_ string: String, into buffer: inout ByteBuffer) {
+/// Writes a Swift string as a JSON string literal, escaping what JSON requires (for bodies built by hand).
+public enum JSONString {
+    /// Appends `string` to `buffer` as a quoted JSON string.
+    public static func write(_ string: String, into buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

@@ -57,15 +57,29 @@ public struct EmailMessage: Codable, Sendable, Equatable {
         guard let value = try? container.decode(String.self, forKey: key) else {
             throw ValidationError(.wrongType, "'\(name)' must be a string")
         }
-        guard !value.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) else {
+        // One pass; ASCII (nearly every text) is judged by its code, the Unicode properties only beyond it.
+        var length = 0
+        var blank = true
+        var control = false
+        for scalar in value.unicodeScalars {
+            length += 1
+            let code = scalar.value
+            if code < 0x80 {
+                let isBreak = code == 0x09 || code == 0x0A || code == 0x0D
+                if code < 0x20 || code == 0x7F, !(lineBreaks && isBreak) { control = true }
+                if code != 0x20, !(0x09...0x0D).contains(code) { blank = false }
+            } else {
+                if blank, !scalar.properties.isWhitespace { blank = false }
+                if scalar.properties.generalCategory == .control { control = true }
+            }
+        }
+        guard !blank else {
             throw ValidationError(.invalidValue, "'\(name)' must not be empty")
         }
-        let length = value.unicodeScalars.count
         guard length <= maxLength else {
             throw ValidationError(.invalidValue, "'\(name)' must be at most \(maxLength) characters, found \(length)")
         }
-        let allowed: Set<Unicode.Scalar> = lineBreaks ? ["\n", "\r", "\t"] : []
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
+        if control {
             throw ValidationError(.invalidValue, "'\(name)' must not contain control characters")
         }
         return value

@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import NIOCore
 import ShopHTTP
@@ -20,31 +19,38 @@ public struct MessageSender: Sendable {
     /// most `maxRequestBytes`); returns once msg-service has recorded them (or had them already under their keys).
     /// Throws `ReactionError`: `.unavailable` (down, 502–504: worth waiting for) or `.rejected` (any other status).
     public func send(_ messages: [EmailMessage], logger: Logger) async throws {
-        var bodies: [[UInt8]] = []
-        for message in messages {
-            do {
-                bodies.append(Array(try JSONEncoder().encode(message)))
-            } catch {
-                throw ReactionError(.malformedEvent, "the message \(message.key) cannot be encoded: \(error)")
-            }
-        }
+        let bodies = messages.map(Self.json)
         guard bodies.count > 1 else {
-            if let body = bodies.first { try await post(ByteBuffer(bytes: body), keys: messages[0].key, logger: logger) }
+            if let body = bodies.first { try await post(body, keys: messages[0].key, logger: logger) }
             return
         }
         var start = 0
         while start < bodies.count {
             var body = ByteBuffer(bytes: "[".utf8)
             var end = start
-            while end < bodies.count, end == start || body.readableBytes + bodies[end].count < Self.maxRequestBytes {
+            while end < bodies.count, end == start || body.readableBytes + bodies[end].readableBytes < Self.maxRequestBytes {
                 if end > start { body.writeString(",") }
-                body.writeBytes(bodies[end])
+                body.writeImmutableBuffer(bodies[end])
                 end += 1
             }
             body.writeString("]")
             try await post(body, keys: "\(messages[start].key) and \(end - start - 1) more", logger: logger)
             start = end
         }
+    }
+
+    /// `{"to":…,"msg":…,"key":…}`, written directly (a reaction sends one per event).
+    static func json(_ message: EmailMessage) -> ByteBuffer {
+        var body = ByteBuffer()
+        body.reserveCapacity(message.msg.utf8.count + message.to.utf8.count + message.key.utf8.count + 32)
+        body.writeString(#"{"to":"#)
+        JSONString.write(message.to, into: &body)
+        body.writeString(#","msg":"#)
+        JSONString.write(message.msg, into: &body)
+        body.writeString(#","key":"#)
+        JSONString.write(message.key, into: &body)
+        body.writeString("}")
+        return body
     }
 
     /// Sends one message (see `send(_:logger:)`).
