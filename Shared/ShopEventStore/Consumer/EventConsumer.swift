@@ -14,8 +14,8 @@ import Synchronization
 /// `deadletter:{topic}`. Handlers must be idempotent: use `event.eventID` with `Idempotency`.
 ///
 /// In a `ServiceGroup`, list it after the `RedisClient` (started after it, stopped before it). On graceful
-/// shutdown it finishes the entry at hand and returns within `block`; entries of the batch it did not reach
-/// stay pending for its next start (same name) or for another consumer's claim.
+/// shutdown it finishes the entry at hand (a batch handler: the batch at hand) and returns within `block`; entries
+/// it did not reach stay pending for its next start (same name) or for another consumer's claim.
 public final class EventConsumer: Service, Sendable {
     /// The group, named after the service.
     public let group: String
