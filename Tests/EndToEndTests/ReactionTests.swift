@@ -176,6 +176,40 @@ struct ReactionTests {
         }
     }
 
+    @Test("an order whose customer never existed is dead-lettered; the orders read in the same batch are confirmed once")
+    func poisonEventInABatch() async throws {
+        let executables = ["gateway-api", "customer-service", "product-service", "inventory-service", "order-service",
+                           "crm-service", "msg-service"]
+        let environment = Self.environmentDefaults.merging(["CONSUMER_MAX_DELIVERIES": "2"]) { _, given in given }
+        try await ShopHarness.run(executables: executables, environment: environment) { harness in
+            let shop = try ShopClient(harness.stack)
+            await harness.stack.stop("crm-service")
+            let customer = try await shop.createCustomers(1)[0]
+            let products = try await shop.createProducts([("Lamp", 30)])
+            try await shop.stock(products, amount: 10)
+            _ = try await shop.createOrder(customer, products)
+            // Written straight to the store, past order-service's reference check: no message can name its customer.
+            let stranger = "00000000-0000-4000-8000-000000000000"
+            let poison = try await harness.store.create([Order(id: "", productIDs: [products[0].id], customerID: stranger)])[0]
+            _ = try await shop.createOrder(customer, products)
+
+            try await harness.stack.start("crm-service")
+            let expected = [
+                SentText(customer, Messages.welcome(customer)): 1,
+                SentText(customer, Messages.orderConfirmation(customer, products: products)): 2,
+            ]
+            let sent = try await shop.waitForMessages(expected, groups: ["crm-service"])
+            #expect(Self.mismatches(sent.counts, expected) == [])
+            let deadLetters = try await harness.redis.send("XRANGE", "deadletter:{order}", "-", "+")
+            let entries = deadLetters.array ?? []
+            #expect(entries.count == 1, "the poison order, once")
+            let fields = entries.first?.array?.last?.array?.compactMap(\.string) ?? []
+            #expect(fields.contains(poison.id), "the dead letter carries the entry: \(fields.prefix(12))")
+            #expect(fields.contains("crm-service"), "and names the group")
+            await shop.shutdown()
+        }
+    }
+
     @Test("msg-service records a message once per key, also under 20 concurrent deliveries, text unchanged")
     func messageOncePerKey() async throws {
         let redis = try await RedisTestServer.start()
