@@ -52,12 +52,25 @@ struct EmailRoutes: Sendable {
                 answers.append(Answer(sent: false, id: entryID))
             }
         }
-        return isBatch ? .json(answers) : .json(answers[0])
+        var json = ByteBuffer()
+        if isBatch { json.writeString("[") }
+        for (index, answer) in answers.enumerated() {
+            if index > 0 { json.writeString(",") }
+            answer.write(into: &json)
+        }
+        if isBatch { json.writeString("]") }
+        return .json(bytes: json)
     }
 
-    /// The answer's body.
-    struct Answer: Encodable {
+    /// The answer for one message: `{"sent":…,"id":…}`.
+    struct Answer {
         var sent: Bool
         var id: String
+
+        func write(into buffer: inout ByteBuffer) {
+            buffer.writeString(sent ? #"{"sent":true,"id":"# : #"{"sent":false,"id":"#)
+            JSONString.write(id, into: &buffer)
+            buffer.writeString("}")
+        }
     }
 }

@@ -48,7 +48,19 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
             if StoreFailure.isDefinite(error) { await hooks.createFailed(entities) }
             throw StoreFailure.translate(error, topic: Made.topic)
         }
-        return .json(entities.map(\.id))
+        return .json(bytes: Self.idList(entities.map(\.id)))
+    }
+
+    /// `["id",…]`, the answer to a POST, written directly.
+    static func idList(_ ids: [String]) -> ByteBuffer {
+        var body = ByteBuffer()
+        body.writeString("[")
+        for (index, id) in ids.enumerated() {
+            if index > 0 { body.writeString(",") }
+            JSONString.write(id, into: &body)
+        }
+        body.writeString("]")
+        return body
     }
 
     func update(_ request: Request) async throws -> Response {
@@ -90,6 +102,7 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
 
     /// The entity's JSON with its keys in one fixed order, so equal entities give equal events and answers.
     private static func encode(_ entity: Made) throws -> [UInt8] {
+        if let json = entity.sortedKeysJSON { return json }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return Array(try encoder.encode(entity))

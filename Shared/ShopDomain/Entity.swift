@@ -8,11 +8,15 @@ public protocol Entity: Codable, Sendable, Equatable {
     static var listFields: [String] { get }
     /// A JSON key that must be unique among live entities (inventory: `product_id`, billing: `order_id`).
     static var uniqueField: String? { get }
+    /// The bytes `JSONEncoder` with `.sortedKeys` writes for this entity, written directly, or nil to use the
+    /// encoder: a fast path for the entities written on every request (orders).
+    var sortedKeysJSON: [UInt8]? { get }
 }
 
 extension Entity {
     public static var listFields: [String] { [] }
     public static var uniqueField: String? { nil }
+    public var sortedKeysJSON: [UInt8]? { nil }
 }
 
 /// What a POST or PUT body decodes to: the entity without its id, strictly validated by `init(from:)`.

@@ -62,3 +62,29 @@ import ShopDomain
         #expect(ProductDraft.integerFields == ["price"] && InventoryDraft.integerFields == ["amount"])
     }
 }
+
+@Suite("Order: JSON written directly, as JSONEncoder with sorted keys writes it")
+struct OrderJSONTests {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    @Test(arguments: [
+        Order(id: EntityID.make(), productIDs: [EntityID.make()], customerID: EntityID.make()),
+        Order(id: "o", productIDs: ["p", "p", "q"], customerID: "c"),
+        Order(id: "Zoë 🚀", productIDs: [], customerID: "ünïcode"),
+    ])
+    func sameBytesAsTheEncoder(order: Order) throws {
+        let direct = try #require(order.sortedKeysJSON)
+        #expect(direct == Array(try Self.encoder.encode(order)), "\(String(decoding: direct, as: UTF8.self))")
+    }
+
+    @Test(arguments: ["a/b", "a\"b", "a\\b", "a\nb", "a\u{1}b"])
+    func leavesStringsThatNeedAnEscapeToTheEncoder(text: String) {
+        #expect(Order(id: "o", productIDs: ["p"], customerID: text).sortedKeysJSON == nil)
+        #expect(Order(id: "o", productIDs: [text], customerID: "c").sortedKeysJSON == nil)
+        #expect(Order(id: text, productIDs: ["p"], customerID: "c").sortedKeysJSON == nil)
+    }
+}
