@@ -53,11 +53,6 @@ public struct MessageSender: Sendable {
         return body
     }
 
-    /// Sends one message (see `send(_:logger:)`).
-    public func send(_ message: EmailMessage, logger: Logger) async throws {
-        try await send([message], logger: logger)
-    }
-
     private func post(_ body: ByteBuffer, keys: String, logger: Logger) async throws {
         let response: ClientResponse
         do {
