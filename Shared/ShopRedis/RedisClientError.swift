@@ -2,7 +2,7 @@
 public struct RedisClientError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: String, Sendable { case connectionClosed, timeout, unavailable, protocolError, invalidConfiguration, invalidArgument, unexpectedReply, shutdown }
+        enum Base: String, Sendable { case connectionClosed, timeout, unavailable, protocolError, invalidConfiguration, invalidArgument, unexpectedReply, shutdown, unroutable }
         let base: Base
         /// The connection closed before the reply arrived; the command may or may not have run.
         public static let connectionClosed = Code(base: .connectionClosed)
@@ -20,6 +20,9 @@ public struct RedisClientError: Error, Sendable, CustomStringConvertible {
         public static let unexpectedReply = Code(base: .unexpectedReply)
         /// The client was shut down.
         public static let shutdown = Code(base: .shutdown)
+        /// On a cluster: the command's keys hash to different slots, or a key is needed and none was given.
+        /// Never sent to Redis (it would answer `CROSSSLOT`): a bug in the caller.
+        public static let unroutable = Code(base: .unroutable)
         public var description: String { base.rawValue }
     }
 

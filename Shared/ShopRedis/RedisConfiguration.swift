@@ -1,6 +1,7 @@
 import NIOCore
 
-/// Where and how to connect: parsed from `REDIS_URL` (`redis://[user:password@]host:port/db`).
+/// Where and how to connect: parsed from `REDIS_URL` (`redis://[user:password@]host:port/db`, or for a cluster
+/// `redis://[user:password@]host:port,host:port…`: two or more seed nodes).
 public struct RedisConfiguration: Sendable {
     /// Host name or IP address.
     public var host: String
@@ -26,6 +27,15 @@ public struct RedisConfiguration: Sendable {
     public var maxReconnectDelay: TimeAmount
     /// Decoder bounds against hostile or broken servers.
     public var decoderLimits: RESPDecoderLimits
+    /// The seed nodes of a Redis Cluster (`redis://host:port,host:port`); empty for a single server.
+    /// Non-empty selects cluster mode: the client reads the topology from the seeds and routes by hash slot.
+    public var clusterSeeds: [RedisNodeAddress] = []
+    /// Attempts of one command on a cluster across redirects, `TRYAGAIN`, `CLUSTERDOWN` and unreachable primaries,
+    /// with a growing pause between them (20 ms up to 500 ms: about 2 s in all by default).
+    public var clusterMaxAttempts = 8
+
+    /// True when `clusterSeeds` selects cluster mode.
+    public var isCluster: Bool { !clusterSeeds.isEmpty }
 
     /// A configuration for host and port; other settings take their defaults.
     public init(host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,
@@ -44,7 +54,8 @@ public struct RedisConfiguration: Sendable {
         self.decoderLimits = RESPDecoderLimits()
     }
 
-    /// Parses `redis://[user:password@]host:port/db`; throws `RedisClientError(.invalidConfiguration)` with the reason.
+    /// Parses `redis://[user:password@]host:port/db` or `redis://[user:password@]host:port,host:port…` (a cluster's
+    /// seed nodes, database 0 only); throws `RedisClientError(.invalidConfiguration)` with the reason.
     public init(url: String) throws {
         func invalid(_ reason: String) -> RedisClientError {
             RedisClientError(.invalidConfiguration, "invalid Redis URL '\(Self.redacted(url))': \(reason)")
@@ -74,6 +85,21 @@ public struct RedisConfiguration: Sendable {
                 database = db
             }
         }
+        let nodes = try authority.split(separator: ",", omittingEmptySubsequences: false).map { try Self.node($0, invalid) }
+        host = nodes[0].host
+        port = nodes[0].port
+        if nodes.count > 1 {
+            guard Set(nodes).count == nodes.count else { throw invalid("a node is listed twice") }
+            guard database == 0 else { throw invalid("Redis Cluster has only database 0") }
+            clusterSeeds = nodes
+        }
+    }
+
+    /// One `host[:port]` (IPv6 in brackets) of the URL's node list.
+    private static func node(_ text: Substring, _ invalid: (String) -> RedisClientError) throws -> RedisNodeAddress {
+        var authority = text
+        var host: String
+        var port = 6379
         if authority.hasPrefix("[") {
             guard let close = authority.firstIndex(of: "]") else { throw invalid("unterminated IPv6 address") }
             host = String(authority[authority.index(after: authority.startIndex)..<close])
@@ -89,6 +115,7 @@ public struct RedisConfiguration: Sendable {
             host = String(authority)
         }
         guard !host.isEmpty else { throw invalid("the host is missing") }
+        return RedisNodeAddress(host: host, port: port)
     }
 
     private static func port(_ text: Substring, _ invalid: (String) -> RedisClientError) throws -> Int {

@@ -7,6 +7,10 @@ import Synchronization
 /// The pooled Redis client: `poolSize` multiplexed connections for ordinary commands, dedicated connections
 /// for blocking ones. It is a `Service`: `run()` connects, reconnects with backoff, and closes on shutdown.
 ///
+/// With `clusterSeeds` in its configuration it is a Redis Cluster client: one such pool per primary, commands
+/// routed by hash slot, `MOVED`/`ASK`/`TRYAGAIN`/`CLUSTERDOWN` followed, pipelines split by node, and a command
+/// whose keys span slots refused with `.unroutable` before it is sent (see `Cluster/`).
+///
 /// Sending runs on the caller's executor (`nonisolated(nonsending)`); a caller whose task prefers the client's
 /// event loop as its executor avoids any thread hop per command (how `bench-redis` runs).
 /// Commands sent before `run()` has connected wait up to `connectTimeout`, then fail with `.unavailable`.
@@ -26,6 +30,8 @@ public final class RedisClient: RedisCommandExecutor, Service, Sendable {
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     let state: Mutex<RedisPoolState>
+    /// The cluster side, in cluster mode; nil for a single server.
+    let cluster: RedisClusterRouter?
 
     /// A client for `configuration`; nothing connects until `run()`.
     public init(configuration: RedisConfiguration, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger) {
@@ -33,10 +39,16 @@ public final class RedisClient: RedisCommandExecutor, Service, Sendable {
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
         self.state = Mutex(RedisPoolState(poolSize: max(1, configuration.poolSize)))
+        self.cluster = configuration.isCluster
+            ? RedisClusterRouter(configuration: configuration, eventLoopGroup: eventLoopGroup, logger: logger) : nil
     }
+
+    /// True when this client talks to a Redis Cluster.
+    public var isCluster: Bool { cluster != nil }
 
     /// The pool's life: keeps every slot connected (reconnecting with backoff) until cancelled or graceful shutdown.
     public func run() async throws {
+        if let cluster { return try await cluster.run() }
         try state.withLock { try $0.start() }
         logger.info("Redis client starting", metadata: ["redis.host": "\(configuration.host)", "redis.port": "\(configuration.port)"])
         await cancelWhenGracefulShutdown {
@@ -114,23 +126,41 @@ public final class RedisClient: RedisCommandExecutor, Service, Sendable {
     }
 
     nonisolated(nonsending) public func send(_ arguments: [RESPArgument]) async throws -> RESPValue {
-        try await connection().send(arguments)
+        if let cluster { return try await cluster.send(arguments) }
+        return try await connection().send(arguments)
     }
 
     nonisolated(nonsending) public func pipeline(_ commands: [[RESPArgument]]) async throws -> [Result<RESPValue, RedisServerError>] {
-        try await connection().pipeline(commands)
+        if let cluster { return try await cluster.pipeline(commands) }
+        return try await connection().pipeline(commands)
     }
 
     nonisolated(nonsending) public func sendBlocking(_ arguments: [RESPArgument], blockFor: TimeAmount?) async throws -> RESPValue {
-        try await withDedicatedConnection { try await $0.sendBlocking(arguments, blockFor: blockFor) }
+        if let cluster { return try await cluster.sendBlocking(arguments, blockFor: blockFor) }
+        return try await withDedicatedConnection { try await $0.sendBlocking(arguments, blockFor: blockFor) }
+    }
+
+    /// Like `withDedicatedConnection(_:)`, on a connection to the node that serves `key` (on a cluster, the primary
+    /// of its slot; a single server's otherwise). Every key `body` touches must share that slot.
+    public func withDedicatedConnection<T: Sendable>(
+        forKey key: String,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (RedisConnection) async throws -> T
+    ) async throws -> T {
+        if let cluster { return try await cluster.withDedicatedConnection(forKey: key, isolation: isolation, body) }
+        return try await withDedicatedConnection(isolation: isolation, body)
     }
 
     /// Runs `body` with a connection nobody else uses (for `XREADGROUP … BLOCK`, `MULTI`/`EXEC`, `WATCH`).
     /// The connection is reused afterwards only if `body` finished normally and was not cancelled.
+    /// On a cluster it fails with `.unroutable`: use `withDedicatedConnection(forKey:_:)`.
     public func withDedicatedConnection<T: Sendable>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (RedisConnection) async throws -> T
     ) async throws -> T {
+        if cluster != nil {
+            throw RedisClientError(.unroutable, "a dedicated connection on a Redis Cluster needs a key: use withDedicatedConnection(forKey:)")
+        }
         let connection = try await leaseDedicated()
         do {
             let result = try await body(connection)
