@@ -16,7 +16,7 @@ public struct ServiceConfig: Sendable {
     public var http: HTTPServerConfiguration
     /// `LOG_LEVEL`: trace, debug, info (default), notice, warning, error, critical.
     public var logLevel: Logger.Level
-    /// `REDIS_URL`, default `redis://127.0.0.1:6379`.
+    /// `REDIS_URL`, default `redis://127.0.0.1:6379`; two or more `host:port` (comma-separated) name a Redis Cluster.
     public var redis: RedisConfiguration
     /// `DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/ordershop`.
     public var databaseURL: String
@@ -74,7 +74,8 @@ public struct ServiceConfig: Sendable {
         } catch {
             throw ServiceError(
                 .invalidConfiguration, variable: "REDIS_URL",
-                "REDIS_URL must be a redis://[user:password@]host:port/db URL, got \"\(redactingPassword(redisURL))\" (\(error))")
+                "REDIS_URL must be a redis://[user:password@]host:port/db URL (or redis://[user:password@]host:port,host:port… "
+                + "naming a cluster's seed nodes), got \"\(redactingPassword(redisURL))\" (\(error))")
         }
         redis.clientName = redis.clientName ?? name  // CLIENT LIST shows which service holds a connection
 

@@ -72,6 +72,15 @@ struct ServiceConfigTests {
         #expect(config.http.shutdownGracePeriod == .zero)
     }
 
+    @Test("several nodes in REDIS_URL select a Redis Cluster")
+    func clusterURL() throws {
+        let config = try parse(["REDIS_URL": "redis://:pw@10.0.0.1:7000,10.0.0.2:7001,10.0.0.3"])
+        #expect(config.redis.isCluster)
+        #expect(config.redis.clusterSeeds.map(\.description) == ["10.0.0.1:7000", "10.0.0.2:7001", "10.0.0.3:6379"])
+        #expect(config.redis.password == "pw")
+        #expect(try !parse([:]).redis.isCluster)
+    }
+
     @Test("an empty or blank variable means its default")
     func emptyMeansDefault() throws {
         let config = try parse(["PORT": "", "LOG_LEVEL": "  ", "REDIS_URL": ""])
@@ -84,6 +93,8 @@ struct ServiceConfigTests {
         ("PORT", "abc"), ("PORT", "70000"), ("PORT", "-1"), ("PORT", "50 01"),
         ("LOG_LEVEL", "loud"),
         ("REDIS_URL", "http://127.0.0.1:6379"), ("REDIS_URL", "redis://127.0.0.1:notaport"),
+        ("REDIS_URL", "redis://127.0.0.1:7000,,127.0.0.1:7001"), ("REDIS_URL", "redis://127.0.0.1:7000,127.0.0.1:7000"),
+        ("REDIS_URL", "redis://127.0.0.1:7000,127.0.0.1:7001/1"),
         ("DATABASE_URL", "mysql://root@db/shop"),
         ("CRM_SERVICE_URL", "ftp://crm:5006"), ("ORDER_SERVICE_URL", "http://order"),
         ("INVENTORY_SERVICE_URL", "http://:5003"), ("GATEWAY_API_URL", "http://gw:5000/api"),
