@@ -8,10 +8,11 @@ import ShopPostgres
 import ShopRedis
 import ShopTestSupport
 
-/// A private Redis, a fresh database on a real PostgreSQL (the shared one unless a test brings its own), running
+/// A private Redis (a cluster with `SHOP_TEST_REDIS=cluster`), a fresh database on a real PostgreSQL (the shared one unless a test brings its own), running
 /// clients, the archive (migrated) and an event store, for the body of one test.
 struct ArchiveHarness: Sendable {
-    let redisServer: RedisTestServer
+    /// `REDIS_URL` of the private Redis.
+    let redisURL: String
     let redis: RedisClient
     let postgresServer: PostgresTestServer
     let databaseURL: String
@@ -30,7 +31,7 @@ struct ArchiveHarness: Sendable {
     /// Starts everything, runs `body`, and stops it all whatever happens.
     static func run<T: Sendable>(postgresServer: PostgresTestServer? = nil,
                                  _ body: @Sendable (ArchiveHarness) async throws -> T) async throws -> T {
-        let redisServer = try await RedisTestServer.start()
+        let redisServer = try await TestRedis.start()
         defer { redisServer.stop() }
         let pgServer: PostgresTestServer
         if let postgresServer { pgServer = postgresServer } else { pgServer = try await PostgresTestServer.shared() }
@@ -46,7 +47,7 @@ struct ArchiveHarness: Sendable {
             try await redis.ping()
             let archive = EventArchive(postgres: postgres, logger: logger)
             try await archive.migrate()
-            let harness = ArchiveHarness(redisServer: redisServer, redis: redis, postgresServer: pgServer, databaseURL: databaseURL,
+            let harness = ArchiveHarness(redisURL: redisServer.url, redis: redis, postgresServer: pgServer, databaseURL: databaseURL,
                                          postgres: postgres, archive: archive, store: EventStore(redis: redis, logger: logger),
                                          logger: logger)
             return try await body(harness)

@@ -11,7 +11,7 @@ struct ArchiveServiceTests {
     @Test("killed with -9 in the middle of archiving: after a restart nothing is lost and nothing is archived twice")
     func killedMidBatch() async throws {
         try await ArchiveHarness.run { harness in
-            let environment = ["REDIS_URL": harness.redisServer.url, "DATABASE_URL": harness.databaseURL,
+            let environment = ["REDIS_URL": harness.redisURL, "DATABASE_URL": harness.databaseURL,
                                "EVENT_RETENTION_SECONDS": "3600", "LOG_LEVEL": "warning"]
             try await withServiceStack(["archive-service"], environment: environment) { stack in
                 var appended = try await harness.appendLoad(customers: 100, tag: "a")
@@ -42,7 +42,7 @@ struct ArchiveServiceTests {
         let server = try await PostgresTestServer.start()
         do {
             try await ArchiveHarness.run(postgresServer: server) { harness in
-                let environment = ["REDIS_URL": harness.redisServer.url, "DATABASE_URL": harness.databaseURL, "LOG_LEVEL": "warning"]
+                let environment = ["REDIS_URL": harness.redisURL, "DATABASE_URL": harness.databaseURL, "LOG_LEVEL": "warning"]
                 try await withServiceStack(["archive-service"], environment: environment) { stack in
                     let events = try await harness.appendLoad(customers: 5)
                     let url = stack.url(of: "archive-service")

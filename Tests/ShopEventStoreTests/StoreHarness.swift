@@ -3,9 +3,9 @@ import ShopEventStore
 import ShopRedis
 import ShopTestSupport
 
-/// A private Redis, a running client and a store on it, for the body of one test.
+/// A private Redis, a running client and a store on it, for the body of one test. With `SHOP_TEST_REDIS=cluster`
+/// in the environment the Redis is a private 3-primary Redis Cluster instead (`make test` runs the suite both ways).
 struct StoreHarness {
-    let server: RedisTestServer
     let client: RedisClient
     let store: EventStore
     let logger: Logger
@@ -19,9 +19,9 @@ struct StoreHarness {
     /// Starts a server and a client, runs `body`, and stops both whatever happens.
     static func run<T: Sendable>(compressionThreshold: Int = 1024,
                                  _ body: @Sendable (StoreHarness) async throws -> T) async throws -> T {
-        let server = try await startServer()
-        defer { server.stop() }
-        var configuration = try RedisConfiguration(url: server.url)
+        let redis = try await TestRedis.start()
+        defer { redis.stop() }
+        var configuration = try RedisConfiguration(url: redis.url)
         configuration.poolSize = 4
         configuration.commandTimeout = .seconds(120)   // a loaded 2-core machine runs debug builds slowly
         let client = RedisClient(configuration: configuration, logger: logger)
@@ -29,7 +29,7 @@ struct StoreHarness {
             group.addTask { try await client.run() }
             do {
                 try await client.ping()
-                let harness = StoreHarness(server: server, client: client,
+                let harness = StoreHarness(client: client,
                                            store: EventStore(redis: client, logger: logger, compressionThreshold: compressionThreshold),
                                            logger: logger)
                 let result = try await body(harness)
@@ -39,15 +39,6 @@ struct StoreHarness {
                 group.cancelAll()
                 throw error
             }
-        }
-    }
-
-    /// A private server; a second try covers the rare free-port race between parallel tests.
-    static func startServer() async throws -> RedisTestServer {
-        do {
-            return try await RedisTestServer.start()
-        } catch {
-            return try await RedisTestServer.start()
         }
     }
 

@@ -45,24 +45,30 @@ public final class Archiver: Service, Sendable {
 
     /// Archives until graceful shutdown (finishing the batch at hand) or cancellation.
     public func run() async throws {
+        guard !streams.isEmpty else { return }
         await withGracefulShutdownHandler {
-            while !self.shouldStop {
-                do {
-                    try await self.redis.withDedicatedConnection { connection in
-                        try await self.archive(on: connection)
-                    }
-                } catch {
-                    if self.shouldStop || error is CancellationError { return }
-                    self.state.withLock { $0.lastError = "\(error)" }
-                    let pause = self.nextBackoff()
-                    self.logger.warning("archiving failed; retrying", metadata: [
-                        "error": "\(error)", "archive.retry_in": "\(pause)",
-                    ])
-                    do { try await Task.sleep(for: pause) } catch { return }
-                }
-            }
+            await EventStreamID.followEach(self.streams, on: self.redis) { await self.follow($0) }
         } onGracefulShutdown: {
             self.stopRequested.store(true, ordering: .relaxed)
+        }
+    }
+
+    /// Archives `streams` (one hash slot's on a cluster) on a dedicated connection, starting over after failures.
+    private func follow(_ streams: [EventStreamID]) async {
+        while !shouldStop {
+            do {
+                try await redis.withDedicatedConnection(forKey: streams[0].key) { connection in
+                    try await self.archive(streams, on: connection)
+                }
+            } catch {
+                if shouldStop || error is CancellationError { return }
+                state.withLock { $0.lastError = "\(error)" }
+                let pause = nextBackoff()
+                logger.warning("archiving failed; retrying", metadata: [
+                    "error": "\(error)", "archive.retry_in": "\(pause)",
+                ])
+                do { try await Task.sleep(for: pause) } catch { return }
+            }
         }
     }
 
@@ -82,7 +88,7 @@ public final class Archiver: Service, Sendable {
     }
 
     /// One connected session: our pending entries first (left by a crash or a failed batch), then new ones.
-    private func archive(on connection: RedisConnection) async throws {
+    private func archive(_ streams: [EventStreamID], on connection: RedisConnection) async throws {
         if !migrated.load(ordering: .relaxed) {
             try await archive.migrate()
             migrated.store(true, ordering: .relaxed)
@@ -91,7 +97,7 @@ public final class Archiver: Service, Sendable {
             try await connection.xgroupCreate(stream.key, group: configuration.group, id: "0", mkstream: true)
         }
         while !shouldStop {
-            let pending = try await read(on: connection, position: "0", count: configuration.batchSize, block: nil)
+            let pending = try await read(streams, on: connection, position: "0", count: configuration.batchSize, block: nil)
             if pending.isEmpty { break }
             try await write(pending)
         }
@@ -105,7 +111,7 @@ public final class Archiver: Service, Sendable {
             var deadline: ContinuousClock.Instant?
             while !shouldStop {
                 if buffer.isEmpty, clock.now >= nextClaim {
-                    try await claimAbandoned(on: connection)
+                    try await claimAbandoned(streams, on: connection)
                     nextClaim = clock.now + configuration.claimIdle / 2
                 }
                 if let due = deadline {
@@ -113,9 +119,9 @@ public final class Archiver: Service, Sendable {
                     // read, rather than waking for every new entry.
                     try? await Task.sleep(until: due, clock: clock)
                     if shouldStop { break }
-                    buffer += try await read(on: connection, position: ">", count: configuration.batchSize - buffer.count, block: nil)
+                    buffer += try await read(streams, on: connection, position: ">", count: configuration.batchSize - buffer.count, block: nil)
                 } else {
-                    buffer += try await read(on: connection, position: ">", count: configuration.batchSize, block: configuration.idleBlock)
+                    buffer += try await read(streams, on: connection, position: ">", count: configuration.batchSize, block: configuration.idleBlock)
                 }
                 if !buffer.isEmpty, deadline == nil { deadline = clock.now + configuration.batchDelay }
                 guard let due = deadline, buffer.count >= configuration.batchSize || clock.now >= due else { continue }
@@ -135,8 +141,8 @@ public final class Archiver: Service, Sendable {
         }
     }
 
-    /// One XREADGROUP over every stream.
-    private func read(on connection: RedisConnection, position: String, count: Int, block: Duration?) async throws -> [ArchiveEntry] {
+    /// One XREADGROUP over `streams`.
+    private func read(_ streams: [EventStreamID], on connection: RedisConnection, position: String, count: Int, block: Duration?) async throws -> [ArchiveEntry] {
         var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(configuration.group), RESPArgument(configuration.consumer),
                                        "COUNT", RESPArgument(max(count, 1))]
         if let block { command += ["BLOCK", RESPArgument(Int(max(block.wholeMilliseconds, 1)))] }
@@ -153,7 +159,7 @@ public final class Archiver: Service, Sendable {
     }
 
     /// Takes over entries that another consumer of the group (an archiver under another name) left pending.
-    private func claimAbandoned(on connection: RedisConnection) async throws {
+    private func claimAbandoned(_ streams: [EventStreamID], on connection: RedisConnection) async throws {
         for stream in streams {
             var start = "0-0"
             repeat {

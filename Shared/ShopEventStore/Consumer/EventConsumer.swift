@@ -93,28 +93,33 @@ public final class EventConsumer: Service, Sendable {
     public func run() async throws {
         guard !streams.isEmpty else { return }
         await withGracefulShutdownHandler {
-            var backoff = Duration.milliseconds(100)
-            while !self.shouldStop {
-                do {
-                    try await self.redis.withDedicatedConnection { connection in
-                        try await self.consume(on: connection)
-                    }
-                } catch {
-                    if self.shouldStop || error is CancellationError { return }
-                    self.logger.warning("consumer lost Redis; retrying", metadata: ["error": "\(error)"])
-                    do { try await Task.sleep(for: backoff) } catch { return }
-                    backoff = min(backoff * 2, .seconds(2))
-                    continue
-                }
-            }
+            await EventStreamID.followEach(self.streams, on: self.redis) { await self.follow($0) }
         } onGracefulShutdown: {
             self.stopRequested.store(true, ordering: .relaxed)
         }
     }
 
+    /// Consumes `streams` (one hash slot's on a cluster) on a dedicated connection, reconnecting after failures.
+    private func follow(_ streams: [EventStreamID]) async {
+        var backoff = Duration.milliseconds(100)
+        while !shouldStop {
+            do {
+                try await redis.withDedicatedConnection(forKey: streams[0].key) { connection in
+                    try await self.consume(streams, on: connection)
+                }
+            } catch {
+                if shouldStop || error is CancellationError { return }
+                logger.warning("consumer lost Redis; retrying", metadata: ["error": "\(error)"])
+                do { try await Task.sleep(for: backoff) } catch { return }
+                backoff = min(backoff * 2, .seconds(2))
+                continue
+            }
+        }
+    }
+
     var shouldStop: Bool { stopRequested.load(ordering: .relaxed) || Task.isCancelled }
 
-    private func consume(on connection: some RedisCommandExecutor) async throws {
+    private func consume(_ streams: [EventStreamID], on connection: some RedisCommandExecutor) async throws {
         for stream in streams {
             do {
                 _ = try await connection.send("XGROUP", "CREATE", RESPArgument(stream.key), RESPArgument(group), "0", "MKSTREAM")
@@ -128,18 +133,18 @@ public final class EventConsumer: Service, Sendable {
         var retryAt = clock.now
         while !shouldStop {
             if clock.now >= nextClaim {
-                try await claimIdleEntries(on: connection)
-                try await recordLag(on: connection)
+                try await claimIdleEntries(of: streams, on: connection)
+                try await recordLag(of: streams, on: connection)
                 nextClaim = clock.now + configuration.claimIdle / 2
             }
             if pendingDue, clock.now >= retryAt {
-                let pass = try await readAndHandle(on: connection, from: "0", block: nil)
+                let pass = try await readAndHandle(streams, on: connection, from: "0", block: nil)
                 pendingDue = pass.failed || pass.read == configuration.batchSize
                 if pass.failed { retryAt = clock.now + configuration.retryDelay }
             }
             guard !shouldStop else { return }
             let wait = pendingDue ? min(configuration.block, configuration.retryDelay) : configuration.block
-            let pass = try await readAndHandle(on: connection, from: ">", block: wait)
+            let pass = try await readAndHandle(streams, on: connection, from: ">", block: wait)
             if pass.failed {
                 pendingDue = true
                 retryAt = clock.now + configuration.retryDelay
@@ -150,7 +155,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     /// Reads one batch (`0`: our pending entries; `>`: new ones) and handles it; reports whether any failed.
-    private func readAndHandle(on connection: some RedisCommandExecutor, from position: String,
+    private func readAndHandle(_ streams: [EventStreamID], on connection: some RedisCommandExecutor, from position: String,
                                block: Duration?) async throws -> (read: Int, failed: Bool) {
         var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(group), RESPArgument(consumer),
                                        "COUNT", RESPArgument(configuration.batchSize)]
@@ -183,7 +188,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     /// Claims entries idle longer than `claimIdle` from any consumer of the group, and handles them.
-    private func claimIdleEntries(on connection: some RedisCommandExecutor) async throws {
+    private func claimIdleEntries(of streams: [EventStreamID], on connection: some RedisCommandExecutor) async throws {
         for stream in streams {
             var cursor = "0-0"
             repeat {
@@ -323,7 +328,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     /// Records the group's lag per stream (entries not yet delivered to it).
-    private func recordLag(on connection: some RedisCommandExecutor) async throws {
+    private func recordLag(of streams: [EventStreamID], on connection: some RedisCommandExecutor) async throws {
         for stream in streams {
             guard let groups = try? await connection.send("XINFO", "GROUPS", RESPArgument(stream.key)).array else { continue }
             for info in groups {
