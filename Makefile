@@ -47,3 +47,7 @@ bench-archive:  ## archiving to PostgreSQL and event queries
 
 restore:        ## rebuild Redis projections from the PostgreSQL archive
 	$(call run-script,restore)
+
+.PHONY: fuzz
+fuzz:           ## Schemathesis, deeper: random seed (FUZZ_SEED to repeat), FUZZ_EXAMPLES per operation, against a private stack
+	$(call run-script,fuzz)

@@ -130,3 +130,8 @@ for target in package.targets where target.name == "OrderShopClient" {
 package.targets.append(
     .testTarget(name: "BenchTests", dependencies: ["OrderShopClient", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", logging],
                 path: "Tests/BenchTests", swiftSettings: swiftSettings))
+
+// The API's description (issue 15): gateway-api embeds the JSON form of openapi.yaml and serves it at /openapi.json.
+for target in package.targets where target.name == "GatewayAPI" {
+    target.resources = [.embedInCode("openapi.json")]
+}

@@ -22,4 +22,6 @@ do {
 }
 runtime.register(routes: QueryRoutes(store: store).register)
 runtime.register(routes: MessageRoutes(redis: runtime.redis).register)
+runtime.register(routes: OpenAPIRoutes().register)
+runtime.exitListingRoutesIfAsked()
 await runtime.runUntilStopped()

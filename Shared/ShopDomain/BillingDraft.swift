@@ -1,7 +1,7 @@
 import Foundation
 
 /// A billing as POST and PUT bodies give it: `{"order_id"}`. Like the original, the service stamps `done` itself,
-/// so a `done` in the body is ignored along with `id` and any other extra field.
+/// so a `done` in the body is ignored along with `id`; any other field is refused.
 public struct BillingDraft: EntityDraft, Equatable {
     /// The billed order's id, lowercase.
     public var orderID: String
@@ -13,7 +13,7 @@ public struct BillingDraft: EntityDraft, Equatable {
 
     /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
-        let fields = try StrictFields(decoder, describing: "billing")
+        let fields = try StrictFields(decoder, describing: "billing", fields: ["order_id"], ignoring: ["done"])
         orderID = try fields.identifier("order_id")
     }
 

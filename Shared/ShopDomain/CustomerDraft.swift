@@ -1,4 +1,4 @@
-/// A customer as POST and PUT bodies give it: `{"name", "email"}`; an `id` or other extra fields are ignored.
+/// A customer as POST and PUT bodies give it: `{"name", "email"}`; an `id` is ignored, any other field refused.
 public struct CustomerDraft: EntityDraft, Equatable {
     public var name: String
     public var email: String
@@ -11,7 +11,7 @@ public struct CustomerDraft: EntityDraft, Equatable {
 
     /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
-        let fields = try StrictFields(decoder, describing: "customer")
+        let fields = try StrictFields(decoder, describing: "customer", fields: ["name", "email"])
         name = try fields.text("name", maxLength: DomainLimits.maxNameLength)
         email = try fields.email("email")
     }

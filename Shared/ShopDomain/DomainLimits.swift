@@ -4,7 +4,7 @@ public enum DomainLimits {
     public static let maxNameLength = 200
     /// Longest e-mail address (RFC 5321 path limit).
     public static let maxEmailLength = 254
-    /// Longest local part (before the `@`) of an e-mail address.
+    /// Longest local part (before the `@`) of an e-mail address, in Unicode scalars like every length here.
     public static let maxEmailLocalPartLength = 64
     /// Most product ids in one order (repeats count).
     public static let maxProductIDsPerOrder = 1000

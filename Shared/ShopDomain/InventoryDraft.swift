@@ -1,4 +1,4 @@
-/// Stock as POST and PUT bodies give it: `{"product_id", "amount"}`; an `id` or other extra fields are ignored.
+/// Stock as POST and PUT bodies give it: `{"product_id", "amount"}`; an `id` is ignored, any other field refused.
 public struct InventoryDraft: EntityDraft, Equatable {
     public static let integerFields: Set<String> = ["amount"]
     /// The product's id, lowercase.
@@ -13,7 +13,7 @@ public struct InventoryDraft: EntityDraft, Equatable {
 
     /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
-        let fields = try StrictFields(decoder, describing: "inventory entry")
+        let fields = try StrictFields(decoder, describing: "inventory entry", fields: ["product_id", "amount"])
         productID = try fields.identifier("product_id")
         amount = try fields.integer("amount", in: 0...DomainLimits.maxAmount)
     }

@@ -1,10 +1,10 @@
 import Foundation
 
 /// A cheap check of a request body before any decoder sees it: well-formed JSON, valid UTF-8 without a byte order
-/// mark, at most `maxDepth` levels of nesting, no duplicate keys, and integer fields written as plain integers.
+/// mark, at most `maxDepth` levels of nesting, no duplicate keys, and whole numbers in integer fields.
 public enum JSONLimits {
     /// Throws a `ValidationError` (code `.malformedJSON` or `.invalidValue`) describing the first problem found.
-    /// `integerFields` names keys whose numbers must be written without fraction or exponent (`10.0`, `1e3`).
+    /// `integerFields` names keys whose numbers must be whole (`10.0` and `1e3` are; `1.5` and `1e400` are not).
     public static func check(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = DomainLimits.maxJSONDepth,
                              integerFields: Set<String> = []) throws(ValidationError) {
         _ = try scan(bytes, maxDepth: maxDepth, integerFields: integerFields)

@@ -92,7 +92,9 @@ extension JSONScanner {
         position += count
     }
 
-    /// Checks a number's grammar; in an integer field it must have neither fraction nor exponent.
+    /// Checks a number's grammar; in an integer field it must denote a whole number. JSON has one number type, so
+    /// `10.0` and `1e3` are the integers 10 and 1000 (as JSON Schema's `integer` says); `1.5`, `1e-3` and `1e400`
+    /// are refused here, before a decoder could round or overflow them.
     mutating func number(for key: String?) throws(ValidationError) {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
@@ -114,11 +116,15 @@ extension JSONScanner {
             skipDigits()
         }
         if !whole, let key, isEntityLevel, integerFields.contains(key) {
-            let literal = String(decoding: bytes[start..<min(position, start + 40)], as: UTF8.self)
-            throw located(ValidationError(.invalidValue,
-                "'\(key)' must be a whole number written without fraction or exponent, found \(literal)"))
+            let literal = String(decoding: bytes[start..<position], as: UTF8.self)
+            guard let value = Double(literal), value == value.rounded(), abs(value) <= Self.largestExactInteger else {
+                throw located(ValidationError(.invalidValue, "'\(key)' must be a whole number, found \(literal.prefix(40))"))
+            }
         }
     }
+
+    /// 2^53: beyond it a `Double` no longer tells neighbouring integers apart.
+    static let largestExactInteger = 9_007_199_254_740_992.0
 
     mutating func literal(_ word: StaticString) throws(ValidationError) {
         let expected = UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)

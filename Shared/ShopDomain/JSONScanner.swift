@@ -1,5 +1,5 @@
 /// One pass over a JSON text that checks what `JSONDecoder` lets through or reports badly: a byte order mark,
-/// invalid UTF-8, nesting deeper than a limit, duplicate keys, fractions or exponents in integer fields.
+/// invalid UTF-8, nesting deeper than a limit, duplicate keys, numbers in integer fields that are not whole.
 /// Iterative (an explicit stack), so no input can exhaust the thread's stack.
 struct JSONScanner {
     /// What the top-level value is, so callers can tell one object from an array of them without decoding.

@@ -1,4 +1,4 @@
-/// An order as POST and PUT bodies give it: `{"product_ids": [...], "customer_id"}`; extra fields are ignored.
+/// An order as POST and PUT bodies give it: `{"product_ids": [...], "customer_id"}`; an `id` is ignored, any other field refused.
 public struct OrderDraft: EntityDraft, Equatable {
     /// 1 to 1000 product ids, lowercase, repeats allowed (one per item bought).
     public var productIDs: [String]
@@ -13,7 +13,7 @@ public struct OrderDraft: EntityDraft, Equatable {
 
     /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
-        let fields = try StrictFields(decoder, describing: "order")
+        let fields = try StrictFields(decoder, describing: "order", fields: ["product_ids", "customer_id"])
         productIDs = try fields.identifiers("product_ids", maxCount: DomainLimits.maxProductIDsPerOrder)
         customerID = try fields.identifier("customer_id")
     }

@@ -1,4 +1,4 @@
-/// A product as POST and PUT bodies give it: `{"name", "price"}`; an `id` or other extra fields are ignored.
+/// A product as POST and PUT bodies give it: `{"name", "price"}`; an `id` is ignored, any other field refused.
 public struct ProductDraft: EntityDraft, Equatable {
     public static let integerFields: Set<String> = ["price"]
     public var name: String
@@ -12,7 +12,7 @@ public struct ProductDraft: EntityDraft, Equatable {
 
     /// Decodes and validates a body's object; throws `ValidationError` with a user-facing message.
     public init(from decoder: any Decoder) throws {
-        let fields = try StrictFields(decoder, describing: "product")
+        let fields = try StrictFields(decoder, describing: "product", fields: ["name", "price"])
         name = try fields.text("name", maxLength: DomainLimits.maxNameLength)
         price = try fields.integer("price", in: 0...DomainLimits.maxPrice)
     }

@@ -8,25 +8,33 @@ struct FieldKey: CodingKey {
 }
 
 /// Reads the fields of one JSON object strictly: every problem becomes a `ValidationError` a user understands.
-/// Fields it is not asked for (including `id`) are ignored, as the original OrderShop did.
+/// The entity's `id` (and whatever else `ignoring` names) may be sent and is ignored, so a client can send back what
+/// it read, as the original OrderShop allowed; any other field the entity does not have is refused, so a typo
+/// (`"emial"`) is not silently dropped.
 struct StrictFields {
     private let fields: [String: JSONKind]
     /// The position of this object in an array body, for messages about one item among many.
     private let itemIndex: Int?
 
-    init(_ decoder: any Decoder, describing noun: String) throws(ValidationError) {
+    /// The object `decoder` holds, a `noun`; `fields` are the ones the draft reads.
+    init(_ decoder: any Decoder, describing noun: String, fields known: [String], ignoring: Set<String> = []) throws(ValidationError) {
         itemIndex = decoder.codingPath.count == 1 ? decoder.codingPath[0].intValue : nil
+        var fields: [String: JSONKind] = [:]
         do {
             let container = try decoder.container(keyedBy: FieldKey.self)
-            var fields: [String: JSONKind] = [:]
             for key in container.allKeys {
                 fields[key.stringValue] = try container.decode(JSONKind.self, forKey: key)
             }
-            self.fields = fields
         } catch {
             let found = (try? JSONKind(from: decoder))?.described ?? "something else"
             throw Self.located(ValidationError(.wrongType, "expected a JSON object describing a \(noun), found \(found)"), itemIndex)
         }
+        let allowed = Set(known).union(ignoring).union(["id"])
+        if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+            let names = known.map { "'\($0)'" }.joined(separator: ", ")
+            throw Self.located(ValidationError(.invalidValue, "unknown field \(Quote.value(unknown)) in a \(noun): its fields are \(names)"), itemIndex)
+        }
+        self.fields = fields
     }
 
     /// A non-empty string of at most `maxLength` Unicode scalars, without control characters.
@@ -42,7 +50,7 @@ struct StrictFields {
         try checkText(value, field: name, maxLength: DomainLimits.maxEmailLength)
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         let plausible = parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
-            && parts[0].utf8.count <= DomainLimits.maxEmailLocalPartLength
+            && parts[0].unicodeScalars.count <= DomainLimits.maxEmailLocalPartLength
             && !value.unicodeScalars.contains { $0.properties.isWhitespace }
         guard plausible else {
             throw error(.invalidValue, "'\(name)' must be an e-mail address like name@example.com, found \(Quote.value(value))")
@@ -109,6 +117,8 @@ struct StrictFields {
             guard range.contains(value) else { throw error(.invalidValue, "\(expected), found \(value)") }
             return value
         case .null: throw error(.missingField, "'\(name)' must not be null")
+        case .number(let value) where value == value.rounded() && abs(value) <= JSONScanner.largestExactInteger:
+            return try integer(.integer(Int(value)), name: name, in: range)  // `10.0`: the integer 10
         case .number: throw error(.invalidValue, "\(expected), found \(field.described)")
         default: throw error(.wrongType, "\(expected), found \(field.described)")
         }

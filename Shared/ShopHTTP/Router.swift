@@ -29,6 +29,11 @@ public struct Router: Sendable {
     public mutating func put(_ path: String, _ handler: @escaping Handler) { self.on(.PUT, path, handler) }
     public mutating func delete(_ path: String, _ handler: @escaping Handler) { self.on(.DELETE, path, handler) }
 
+    /// Every method and path pattern registered, in registration order, e.g. `(GET, "/order/{id}")`.
+    public var registeredRoutes: [(method: HTTPMethod, path: String)] {
+        self.routes.flatMap { route in route.handlers.map { (method: $0.method, path: route.pattern.text) } }
+    }
+
     /// What a request resolves to.
     enum Resolution {
         case matched(Handler, route: String, parameters: [String: String])

@@ -65,6 +65,11 @@ public final class ServiceRuntime: Sendable {
         try state.withLock { state in try routes(&state.router) }
     }
 
+    /// The routes registered so far (the built-in ones included), method and path pattern.
+    public var registeredRoutes: [(method: HTTPMethod, path: String)] {
+        state.withLock { $0.router.registeredRoutes }
+    }
+
     /// Adds a check that `/ready` runs (Redis is checked by default); call before `run()`.
     public func addReadinessCheck(name: String, _ check: @escaping @Sendable () async throws -> Void) {
         state.withLock { $0.checks.append(ReadinessCheck(name: name, check)) }

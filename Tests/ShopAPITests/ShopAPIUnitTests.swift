@@ -28,8 +28,9 @@ struct ShopAPIUnitTests {
         let one = try Self.request(body: #"{"name":"Pen","price":3}"#).drafts(ProductDraft.self)
         #expect(one == [ProductDraft(name: "Pen", price: 3)])
         #expect(try Self.request(body: "[]").drafts(ProductDraft.self).isEmpty)
-        let error = #expect(throws: HTTPError.self) { try Self.request(body: #"{"name":"Pen","price":1.0}"#).drafts(ProductDraft.self) }
+        let error = #expect(throws: HTTPError.self) { try Self.request(body: #"{"name":"Pen","price":1.5}"#).drafts(ProductDraft.self) }
         #expect(error?.status == .badRequest && error?.message.contains("price") == true)
+        #expect(try Self.request(body: #"{"name":"Pen","price":1.0}"#).drafts(ProductDraft.self) == [ProductDraft(name: "Pen", price: 1)])
         #expect(throws: HTTPError.self) { try Self.request(body: #"[{"name":"Pen","price":1}]"#).draft(ProductDraft.self) }
         let id = try Self.request(parameters: ["id": "3F2504E0-4F89-41D3-9A0C-0305E82C3301"]).entityID()
         #expect(id == "3f2504e0-4f89-41d3-9a0c-0305e82c3301")

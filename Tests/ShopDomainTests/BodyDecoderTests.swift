@@ -24,8 +24,12 @@ import ShopDomain
             try put(#"[{"name": "Pen", "price": 2}]"#)
         }
         #expect(throws: ValidationError(.wrongType, "expected one JSON object, found a number")) { try put("7") }
-        #expect(throws: ValidationError(.invalidValue, "'price' must be a whole number written without fraction or exponent, found 2.0")) {
-            try put(#"{"name": "Pen", "price": 2.0}"#)
+        #expect(try put(#"{"name": "Pen", "price": 2.0}"#) == ProductDraft(name: "Pen", price: 2))
+        #expect(throws: ValidationError(.invalidValue, "'price' must be a whole number, found 2.5")) {
+            try put(#"{"name": "Pen", "price": 2.5}"#)
+        }
+        #expect(throws: ValidationError(.invalidValue, #"unknown field "colour" in a product: its fields are 'name', 'price'"#)) {
+            try put(#"{"name": "Pen", "price": 2, "colour": "red"}"#)
         }
     }
 

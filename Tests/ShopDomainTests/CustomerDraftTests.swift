@@ -9,12 +9,22 @@ import ShopDomain
         #expect(many.map(\.name) == ["A", "B"])
     }
 
-    @Test func ignoresIdAndUnknownFieldsAsTheOriginalDid() throws {
-        let drafts = try postDrafts(#"{"id": 5, "name": "Ann", "email": "ann@x.io", "vip": [1, {"a": 2.5}]}"#, CustomerDraft.self)
+    /// The entity's own `id` (of any type) is ignored, so a client may send back what it read; any other field is
+    /// refused, so a misspelt field is not silently dropped (openapi.yaml: `additionalProperties: false`).
+    @Test func ignoresTheIdAndRefusesUnknownFields() throws {
+        let drafts = try postDrafts(#"{"id": 5, "name": "Ann", "email": "ann@x.io"}"#, CustomerDraft.self)
         #expect(drafts == [CustomerDraft(name: "Ann", email: "ann@x.io")])
         #expect(drafts[0].entity(id: uuidA) == Customer(id: uuidA, name: "Ann", email: "ann@x.io"))
-        let odd = #"{"name": "Ann", "email": "ann@x.io", "big": 1e400, "huge": 99999999999999999999999999, "deep": [[[[1]]]]}"#
-        #expect(try postDrafts(odd, CustomerDraft.self) == [CustomerDraft(name: "Ann", email: "ann@x.io")])
+        #expect(postError(#"{"name": "Ann", "email": "ann@x.io", "vip": [1, {"a": 2.5}]}"#, CustomerDraft.self)
+                == #"unknown field "vip" in a customer: its fields are 'name', 'email'"#)
+        let odd = #"[{"name": "Ann", "email": "ann@x.io"}, {"name": "Bo", "emial": "bo@x.io", "big": 1e400, "deep": [[[[1]]]]}]"#
+        #expect(postError(odd, CustomerDraft.self) == #"item 2: unknown field "big" in a customer: its fields are 'name', 'email'"#)
+    }
+
+    @Test func countsTheLocalPartInCharacters() throws {
+        let local = String(repeating: "é", count: 64)
+        #expect(try postDrafts(#"{"name": "Zoë", "email": "\#(local)@x.io"}"#, CustomerDraft.self)[0].email == "\(local)@x.io")
+        #expect(postError(#"{"name": "Zoë", "email": "\#(local)é@x.io"}"#, CustomerDraft.self) != nil)
     }
 
     @Test func keepsUnicodeNamesExactly() throws {

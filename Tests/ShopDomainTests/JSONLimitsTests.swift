@@ -120,13 +120,13 @@ private func checkError(_ text: String, integerFields: Set<String> = []) -> Stri
         #expect(checkError(body) == message)
     }
 
-    @Test func checksNumberSpellingOnlyInIntegerFields() {
+    @Test func checksWholeNumbersOnlyInIntegerFields() {
         #expect(checkError(#"{"rating": 4.5, "price": 3}"#, integerFields: ["price"]) == nil)
-        #expect(checkError(#"{"rating": 4.5, "price": 3e0}"#, integerFields: ["price"])
-                == "'price' must be a whole number written without fraction or exponent, found 3e0")
-        #expect(checkError(#"{"price": 10.0}"#) == nil)
-        #expect(checkError(#"[{"price": 1}, {"price": 1.0}]"#, integerFields: ["price"])
-                == "item 2: 'price' must be a whole number written without fraction or exponent, found 1.0")
+        #expect(checkError(#"{"rating": 4.5, "price": 3e0}"#, integerFields: ["price"]) == nil)
+        #expect(checkError(#"{"rating": 4.5, "price": 3e-1}"#, integerFields: ["price"]) == "'price' must be a whole number, found 3e-1")
+        #expect(checkError(#"{"price": 10.5}"#) == nil)
+        #expect(checkError(#"[{"price": 1}, {"price": 1.5}]"#, integerFields: ["price"])
+                == "item 2: 'price' must be a whole number, found 1.5")
         // Deeper objects belong to ignored fields: their numbers are nobody's business.
         #expect(checkError(#"{"price": 1, "meta": {"price": 1.5}}"#, integerFields: ["price"]) == nil)
         #expect(checkError(#"[[{"price": 1.5}]]"#, integerFields: ["price"]) == nil)

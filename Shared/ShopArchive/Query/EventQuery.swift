@@ -50,8 +50,10 @@ public struct EventQuery: Sendable, Equatable {
             self.action = action
         }
         if let text = parameters["aggregate_id"] {
-            guard !text.isEmpty, text.utf8.count <= 200, !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                throw ArchiveError(.badQuery, "aggregate_id must be 1 to 200 bytes long, without control characters")
+            // Counted in Unicode scalars, like every length of the API (openapi.yaml: maxLength 200).
+            guard !text.isEmpty, text.unicodeScalars.count <= 200,
+                  !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                throw ArchiveError(.badQuery, "aggregate_id must be 1 to 200 characters long, without control characters")
             }
             aggregateID = text
         }
