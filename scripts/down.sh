@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# make down: stop the nine services (SIGTERM, graceful), then Redis and PostgreSQL; data stays in .run/.
+# make down: stop the nine services at once (SIGTERM, graceful), then Redis and PostgreSQL; data stays in .run/.
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"
-for exe in $(service_names | tac); do stop_service "$exe"; done
-stop_redis
-stop_postgres
+since="$EPOCHREALTIME"
+stop_running_services $(service_names)
+stop_stores
+say "make down: done in $(seconds_since "$since") s"

@@ -3,4 +3,4 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"
 require_service "${1:-}"
-stop_service "$1"
+stop_running_services "$1"

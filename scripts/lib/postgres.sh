@@ -4,6 +4,8 @@
 #   pg_start <datadir> <port> [logfile]   initdb once, start on 127.0.0.1:<port>, wait until ready,
 #                                         create the database `ordershop` if missing
 #   pg_stop <datadir>                     stop the cluster if it runs (keeps the data)
+#   pg_running <datadir>                  whether the cluster of <datadir> runs
+#   pg_create_database <bindir> <port>    create the database `ordershop` on 127.0.0.1:<port> if missing
 #   pg_bindir                             print the directory of initdb/pg_ctl/postgres
 #
 # PostgreSQL refuses to run as root, so as root every server command runs as the `postgres` user,
@@ -106,12 +108,26 @@ pg_start() {
         fi
         sleep 0.5
     done
-    if [ "$("$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
-            "SELECT 1 FROM pg_database WHERE datname = 'ordershop'")" != "1" ]; then
+    pg_create_database "$bindir" "$port" || return 1
+    echo "postgres: ready on 127.0.0.1:$port"
+}
+
+pg_create_database() {
+    local bindir=$1 port=$2 found
+    found=$("$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
+            "SELECT 1 FROM pg_database WHERE datname = 'ordershop'") || return 1
+    if [ "$found" != "1" ]; then
         "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres ordershop || return 1
         echo "postgres: created database ordershop"
     fi
-    echo "postgres: ready on 127.0.0.1:$port"
+}
+
+pg_running() {
+    local datadir bindir
+    datadir=$(_pg_absolute "$1")
+    [ -f "$datadir/PG_VERSION" ] || return 1
+    bindir=$(pg_bindir 2>/dev/null) || return 1
+    _pg_as_owner "$bindir/pg_ctl" -D "$datadir" status >/dev/null 2>&1
 }
 
 pg_stop() {

@@ -2,27 +2,43 @@
 # Everything lives under .run/: pids/<executable>.pid, logs/<executable>.log, redis/ (AOF), pg/, env.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-RUN_DIR="$ROOT/.run"
+# ORDERSHOP_RUN_DIR moves .run/ elsewhere (the tests of these scripts run stacks of their own beside yours).
+RUN_DIR="${ORDERSHOP_RUN_DIR:-$ROOT/.run}"
 PID_DIR="$RUN_DIR/pids"
 LOG_DIR="$RUN_DIR/logs"
 REDIS_DIR="$RUN_DIR/redis"
 PG_DIR="$RUN_DIR/pg"
 ENV_FILE="$RUN_DIR/env"
 
-# executable:port, in the order they start (the gateway last: it calls the others).
+# executable:port, in the order they start (the gateway last: it calls the others). A service listens where its
+# <EXECUTABLE>_URL says when that is set (CUSTOMER_SERVICE_URL=http://127.0.0.1:15001), as the services and
+# ordershop-client read it.
 SERVICES=(
   customer-service:5001 product-service:5002 inventory-service:5003 order-service:5004
   billing-service:5005 crm-service:5006 msg-service:5007 archive-service:5008 gateway-api:5000
 )
 
 say() { printf '%s\n' "$*"; }
+warn() { printf '%s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# A path as the user knows it: relative to the checkout when inside it.
+shown() { printf '%s\n' "${1#"$ROOT"/}"; }
 
 service_names() { local s; for s in "${SERVICES[@]}"; do printf '%s\n' "${s%%:*}"; done; }
 
+# CUSTOMER_SERVICE_URL for customer-service, GATEWAY_API_URL for gateway-api.
+url_variable() { local name="${1^^}"; printf '%s_URL\n' "${name//-/_}"; }
+
 service_port() {
-  local s
-  for s in "${SERVICES[@]}"; do [[ "${s%%:*}" == "$1" ]] && { printf '%s\n' "${s##*:}"; return 0; }; done
+  local s variable url
+  for s in "${SERVICES[@]}"; do
+    [[ "${s%%:*}" == "$1" ]] || continue
+    variable="$(url_variable "$1")"
+    url="${!variable:-}"
+    if [[ -n "$url" ]]; then url="${url%/}"; printf '%s\n' "${url##*:}"; else printf '%s\n' "${s##*:}"; fi
+    return 0
+  done
   return 1
 }
 
@@ -47,27 +63,36 @@ ensure_command() {
 
 release_bin_dir() { (cd "$ROOT" && swift build -c release --show-bin-path); }
 
-# The bin dir of the last `make up` build (so start/stop/status need no swift call).
+# The bin dir of the last `make up` (so start/stop/status need no swift call).
 bin_dir() {
   if [[ -f "$RUN_DIR/bin-path" ]]; then cat "$RUN_DIR/bin-path"; else release_bin_dir; fi
+}
+
+# Whether process $1 exists and has not exited (an exited child not yet reaped is a zombie: gone for us).
+alive() {
+  [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null || return 1
+  local stat
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0
+  stat="${stat##*) }"
+  [[ "${stat%% *}" != Z ]]
 }
 
 pid_of() {
   local file="$PID_DIR/$1.pid" pid
   [[ -f "$file" ]] || return 1
   pid="$(cat "$file")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ -n "$pid" ]] && alive "$pid" || return 1
   # A stale file may name a pid the kernel has since given to another program.
   if [[ -r "/proc/$pid/cmdline" ]]; then tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$1" || return 1; fi
   printf '%s\n' "$pid"
 }
 
-# Remembers the settings of `make up` so a later `make start` runs a service against the same Redis.
+# Remembers the settings of `make up` so a later `make start` runs a service against the same Redis, on the same port.
 save_env() {
   mkdir -p "$RUN_DIR"
   : >"$ENV_FILE"
   local name
-  for name in REDIS_URL DATABASE_URL LOG_LEVEL; do
+  for name in REDIS_URL DATABASE_URL LOG_LEVEL $(for exe in $(service_names); do url_variable "$exe"; done); do
     [[ -n "${!name:-}" ]] && printf '%s=%q\n' "$name" "${!name}" >>"$ENV_FILE"
   done
   return 0
@@ -83,89 +108,314 @@ load_env() {
   done <"$ENV_FILE"
 }
 
+# --- ports -------------------------------------------------------------------------------------------------------
+
+# Whether anything listens on TCP port $1.
+port_taken() { [[ -n "$(ss -Hltn "( sport = :$1 )" 2>/dev/null)" ]]; }
+
+# The processes listening on TCP port $1, one "pid name" a line (only those this user may see).
+port_listeners() {
+  ss -Hltnp "( sport = :$1 )" 2>/dev/null | grep -oE '"[^"]+",pid=[0-9]+' \
+    | sed -E 's/^"([^"]+)",pid=([0-9]+)$/\2 \1/' | sort -u
+}
+
+# Whether process $2 itself listens on port $1.
+listens_on() { port_listeners "$1" | grep -q "^$2 "; }
+
+# Who holds port $1, in words: the program and its pid, and the checkout when it is another OrderShop stack's service.
+port_holder() {
+  local line pid name exe command
+  line="$(port_listeners "$1" | head -n 1)"
+  [[ -n "$line" ]] || { printf 'a process of another user (not visible to %s)\n' "$(id -un)"; return 0; }
+  pid="${line%% *}"
+  name="${line#* }"
+  exe="$(readlink "/proc/$pid/exe" 2>/dev/null || true)"
+  if [[ "$exe" == */.build/* ]] && service_port "${exe##*/}" >/dev/null; then
+    printf '%s (pid %s) of the OrderShop stack of the checkout %s: run make down there first\n' \
+      "${exe##*/}" "$pid" "${exe%%/.build/*}"
+    return 0
+  fi
+  command="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c 1-100 || true)"
+  printf '%s (pid %s%s)\n' "$name" "$pid" "${command:+: ${command% }}"
+}
+
+# Fails at once, naming every port and its holder, unless each service's port is free or held by that service of
+# this stack.
+check_service_ports() {
+  local exe port pid problems=() moved=""
+  for exe in "$@"; do
+    port="$(service_port "$exe")"
+    [[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) \
+      || die "$(url_variable "$exe") must be http://host:port with a port from 1 to 65535 (port: \"$port\")"
+    port_taken "$port" || continue
+    if pid="$(pid_of "$exe")" && listens_on "$port" "$pid"; then continue; fi
+    problems+=("port $port, which $exe needs, is taken by $(port_holder "$port")")
+    moved="${moved:-$exe}"
+  done
+  ((${#problems[@]} == 0)) && return 0
+  local problem
+  for problem in "${problems[@]}"; do warn "error: $problem"; done
+  warn "Stop what holds the port, or move the service elsewhere, e.g. $(url_variable "$moved")=http://127.0.0.1:<free port> make up"
+  exit 1
+}
+
+# --- services ----------------------------------------------------------------------------------------------------
+
+# Starts "$@" in the background in a session of its own (it outlives this script and ignores the terminal's Ctrl-C),
+# output appended to $1, with no other descriptor of ours open: one inherited from whoever ran make (a pipe, a
+# socket) would stay open as long as the service runs, and whoever waits for it to close would wait as long. $! is
+# the started program's pid.
+launch_detached() {
+  local log="$1" fd
+  shift
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd="${fd##*/}"
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done 2>/dev/null
+    exec setsid "$@" >>"$log" 2>&1 </dev/null
+  ) &
+}
+
+declare -A STARTED_PIDS=()   # executable -> pid, for what this command started (its children)
+declare -A LOG_OFFSETS=()    # executable -> size of its log before this start, so its last lines are this run's
+
 start_service() {
-  local exe="$1" bin pid
+  local exe="$1" bin pid file="$PID_DIR/$1.pid" log="$LOG_DIR/$1.log"
   bin="$(bin_dir)"
   [[ -x "$bin/$exe" ]] || die "$bin/$exe is not built: run make up"
   if pid="$(pid_of "$exe")"; then say "$exe is already running (pid $pid)"; return 0; fi
+  if [[ -s "$file" ]]; then say "$exe: removing the stale pid file $(shown "$file") (no $exe runs as pid $(cat "$file"))"; fi
   mkdir -p "$PID_DIR" "$LOG_DIR"
-  # setsid: the service must outlive this script and ignore the terminal's Ctrl-C.
-  PORT="$(service_port "$exe")" setsid "$bin/$exe" >>"$LOG_DIR/$exe.log" 2>&1 </dev/null &
-  printf '%s\n' "$!" >"$PID_DIR/$exe.pid"
-  say "started $exe (pid $!, port $(service_port "$exe"), log .run/logs/$exe.log)"
+  LOG_OFFSETS[$exe]="$(stat -c %s "$log" 2>/dev/null || echo 0)"
+  launch_detached "$log" env PORT="$(service_port "$exe")" "$bin/$exe"
+  pid=$!
+  STARTED_PIDS[$exe]="$pid"
+  printf '%s\n' "$pid" >"$file"
+  say "started $exe (pid $pid, port $(service_port "$exe"), log $(shown "$log"))"
 }
 
-# SIGTERM (graceful shutdown), then SIGKILL after 20 s.
-stop_service() {
-  local exe="$1" pid waited=0
-  if ! pid="$(pid_of "$exe")"; then rm -f "$PID_DIR/$exe.pid"; say "$exe is not running"; return 0; fi
-  kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((waited >= 200)); then say "$exe did not stop within 20 s: killing it"; kill -KILL "$pid" 2>/dev/null || true; fi
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-  rm -f "$PID_DIR/$exe.pid"
-  say "stopped $exe"
+# The last lines $exe logged since this command started it.
+recent_log() {
+  local log="$LOG_DIR/$1.log"
+  [[ -f "$log" ]] || return 0
+  tail -c "+$((${LOG_OFFSETS[$1]:-0} + 1))" "$log" | tail -n "${2:-12}" | sed 's/^/  | /'
 }
 
-# Waits until the given services (all nine when none is given) answer /ready.
+# Says that a service this command started has exited, with its exit status and last log lines.
+report_exit() {
+  local exe="$1" pid="$2" status=0 how
+  wait "$pid" 2>/dev/null || status=$?
+  if ((status > 128)); then how="was killed by signal $((status - 128))"; else how="exited with status $status"; fi
+  warn "error: $exe (pid $pid) $how before it was ready; the last lines of $(shown "$LOG_DIR/$exe.log"):"
+  recent_log "$exe" >&2
+}
+
+# Whether $exe answers /ready from the process $pid (the port's listener is that pid, not whatever else answers there).
+answers_ready() {
+  local exe="$1" pid="$2" port
+  port="$(service_port "$exe")"
+  listens_on "$port" "$pid" || return 1
+  [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$port/ready" 2>/dev/null)" == 200 ]]
+}
+
+# Waits until each given service answers /ready from its own process. Watches the processes meanwhile: when one
+# exits it stops waiting and says which, how and why (its last log lines). READY_TIMEOUT seconds at most (120).
 wait_ready() {
-  local timeout="${READY_TIMEOUT:-120}" args=() exe
-  for exe in "$@"; do args+=(--service "$exe"); done
-  if ! "$(bin_dir)/ordershop-client" ready --timeout "$timeout" "${args[@]}"; then
-    for exe in "${@:-$(service_names)}"; do
-      [[ -f "$LOG_DIR/$exe.log" ]] && { say "--- last lines of .run/logs/$exe.log"; tail -n 5 "$LOG_DIR/$exe.log"; }
+  local timeout="${READY_TIMEOUT:-120}" exe pid pending=("$@") waiting=() port answer
+  local deadline=$((SECONDS + timeout))
+  declare -A pids=()
+  for exe in "$@"; do pids[$exe]="${STARTED_PIDS[$exe]:-$(pid_of "$exe" || true)}"; done
+  while true; do
+    for exe in "$@"; do
+      pid="${pids[$exe]}"
+      if ! alive "$pid"; then
+        if [[ -n "${STARTED_PIDS[$exe]:-}" ]]; then report_exit "$exe" "$pid"; else warn "error: $exe is not running"; fi
+        return 1
+      fi
     done
-    return 1
-  fi
+    waiting=()
+    for exe in "${pending[@]}"; do
+      if answers_ready "$exe" "${pids[$exe]}"; then say "$exe is ready"; else waiting+=("$exe"); fi
+    done
+    pending=("${waiting[@]}")
+    ((${#pending[@]} == 0)) && return 0
+    if ((SECONDS >= deadline)); then
+      for exe in "${pending[@]}"; do
+        port="$(service_port "$exe")"
+        if listens_on "$port" "${pids[$exe]}"; then
+          answer="$(curl -s -m 3 "http://127.0.0.1:$port/ready" 2>&1 || true)"
+          warn "error: $exe (pid ${pids[$exe]}) is not ready after $timeout s: /ready answers ${answer:-nothing}"
+        else
+          warn "error: $exe (pid ${pids[$exe]}) does not listen on port $port after $timeout s"
+        fi
+        recent_log "$exe" 5 >&2
+      done
+      return 1
+    fi
+    sleep 0.1
+  done
 }
 
-redis_port() { printf '6379\n'; }
+# Milliseconds since $1 (an EPOCHREALTIME), into the variable named $2 (no subshell: it runs in polling loops).
+ms_since() {
+  local now="${EPOCHREALTIME//[.,]/}" then="${1//[.,]/}"
+  printf -v "$2" '%d' $(((10#$now - 10#$then) / 1000))
+}
 
-# Starts the local redis-server (AOF on, data in .run/redis) unless REDIS_URL points elsewhere.
+# Seconds since $1 (an EPOCHREALTIME), as 0.12.
+seconds_since() {
+  local ms
+  ms_since "$1" ms
+  printf '%d.%02d\n' $((ms / 1000)) $((ms % 1000 / 10))
+}
+
+# SIGTERM (graceful shutdown) to every given service that runs, all at once, then waits until each has exited
+# (SIGKILL after 20 s) and says how long each took.
+stop_running_services() {
+  local exe pid since="$EPOCHREALTIME"
+  declare -A pids=()
+  for exe in "$@"; do
+    if pid="$(pid_of "$exe")"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids[$exe]="$pid"
+    else
+      rm -f "$PID_DIR/$exe.pid"
+      say "$exe is not running"
+    fi
+  done
+  local killed=false waited
+  while ((${#pids[@]} > 0)); do
+    for exe in "${!pids[@]}"; do
+      alive "${pids[$exe]}" && continue
+      rm -f "$PID_DIR/$exe.pid"
+      say "stopped $exe ($(seconds_since "$since") s)"
+      unset "pids[$exe]"
+    done
+    ((${#pids[@]} > 0)) || break
+    ms_since "$since" waited
+    if ! $killed && ((waited >= 20000)); then
+      for exe in "${!pids[@]}"; do say "$exe did not stop within 20 s: killing it"; kill -KILL "${pids[$exe]}" 2>/dev/null || true; done
+      killed=true
+    fi
+    sleep 0.02
+  done
+}
+
+STARTED_STORES=()   # redis-server, postgres: what this command started (so a failed make up can stop it again)
+
+# Waits until process $1 has exited, $2 seconds at most (default 60).
+wait_gone() {
+  local since="$EPOCHREALTIME" waited
+  while alive "$1"; do
+    ms_since "$since" waited
+    ((waited < ${2:-60} * 1000)) || return 1
+    sleep 0.02
+  done
+}
+
+# Starts the local redis-server (AOF on, data in .run/redis) unless REDIS_URL points elsewhere or a Redis already
+# answers on 127.0.0.1:6379 (then that one is used).
 start_redis() {
   if [[ -n "${REDIS_URL:-}" ]]; then say "using Redis at $REDIS_URL (REDIS_URL)"; return 0; fi
-  local pid
+  ensure_command redis-server redis-server
+  local pid log="$LOG_DIR/redis-server.log"
   if pid="$(pid_of redis-server)"; then say "redis-server is already running (pid $pid)"; return 0; fi
   if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-    say "a Redis not started by make up already answers on 127.0.0.1:6379: using it"
+    say "a Redis not started by this make up answers on 127.0.0.1:6379 ($(port_holder 6379)): using it"
     return 0
   fi
+  if port_taken 6379; then
+    die "port 6379 is taken by $(port_holder 6379), which does not answer as Redis: stop it, or give make up a Redis with REDIS_URL=redis://host:port"
+  fi
   mkdir -p "$REDIS_DIR" "$PID_DIR" "$LOG_DIR"
-  redis-server --bind 127.0.0.1 --port 6379 --appendonly yes --appendfsync everysec --dir "$REDIS_DIR" \
-    --daemonize yes --pidfile "$PID_DIR/redis-server.pid" --logfile "$LOG_DIR/redis-server.log" \
-    || die "redis-server did not start: see .run/logs/redis-server.log"
-  local tries=0
+  LOG_OFFSETS[redis-server]="$(stat -c %s "$log" 2>/dev/null || echo 0)"
+  # Not --daemonize: this script is its parent, so it sees at once when Redis exits (a full disk, a data directory
+  # it may not write) and with which status.
+  launch_detached "$log" redis-server --bind 127.0.0.1 --port 6379 --appendonly yes --appendfsync everysec \
+    --dir "$REDIS_DIR" --logfile "$log"
+  pid=$!
+  printf '%s\n' "$pid" >"$PID_DIR/redis-server.pid"
+  local since="$EPOCHREALTIME" waited
   until redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; do
-    ((tries++ < 100)) || die "redis-server does not answer: see .run/logs/redis-server.log"
-    sleep 0.1
+    if ! alive "$pid"; then
+      report_exit redis-server "$pid"
+      rm -f "$PID_DIR/redis-server.pid"
+      die "redis-server did not start (its data directory is $(shown "$REDIS_DIR"))"
+    fi
+    ms_since "$since" waited
+    if ((waited >= 10000)); then
+      warn "the last lines of $(shown "$log"):"; recent_log redis-server >&2
+      die "redis-server (pid $pid) does not answer on 127.0.0.1:6379 after 10 s"
+    fi
+    sleep 0.05
   done
-  say "started redis-server on 127.0.0.1:6379 (AOF on, data in .run/redis)"
+  STARTED_STORES+=(redis-server)
+  say "started redis-server on 127.0.0.1:6379 (pid $pid, AOF on, data in $(shown "$REDIS_DIR"))"
 }
 
 stop_redis() {
   local pid
   if ! pid="$(pid_of redis-server)"; then rm -f "$PID_DIR/redis-server.pid"; return 0; fi
   kill -TERM "$pid" 2>/dev/null || true  # redis-server flushes the AOF on SIGTERM
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  wait_gone "$pid" 60 || { say "redis-server did not stop within 60 s: killing it"; kill -KILL "$pid" 2>/dev/null || true; }
   rm -f "$PID_DIR/redis-server.pid"
   say "stopped redis-server"
 }
 
-# PostgreSQL under .run/pg on 127.0.0.1:5432 unless DATABASE_URL points elsewhere (scripts/lib/postgres.sh).
+# PostgreSQL under .run/pg on 127.0.0.1:5432 unless DATABASE_URL points elsewhere or another PostgreSQL already
+# answers there (then that one is used, with a database ordershop). See scripts/lib/postgres.sh.
 start_postgres() {
   if [[ -n "${DATABASE_URL:-}" ]]; then say "using PostgreSQL at DATABASE_URL"; return 0; fi
-  if [[ ! -f "$ROOT/scripts/lib/postgres.sh" ]]; then say "PostgreSQL: scripts/lib/postgres.sh is not there yet, skipped"; return 0; fi
   # shellcheck source=/dev/null
   source "$ROOT/scripts/lib/postgres.sh"
+  local bindir log="$LOG_DIR/postgres.log"
+  bindir="$(pg_bindir)" || die "no PostgreSQL server found: install postgresql, or set DATABASE_URL"
+  if ! pg_running "$PG_DIR" && port_taken 5432; then
+    "$bindir/pg_isready" -q -h 127.0.0.1 -p 5432 \
+      || die "port 5432 is taken by $(port_holder 5432), which does not answer as PostgreSQL: stop it, or set DATABASE_URL"
+    say "a PostgreSQL not started by this make up answers on 127.0.0.1:5432 ($(port_holder 5432)): using it"
+    pg_create_database "$bindir" 5432 \
+      || die "that PostgreSQL does not let postgres@127.0.0.1 create or use the database ordershop: stop it, or set DATABASE_URL"
+    return 0
+  fi
+  pg_running "$PG_DIR" || STARTED_STORES+=(postgres)
   mkdir -p "$LOG_DIR"
-  pg_start "$PG_DIR" 5432 "$LOG_DIR/postgres.log" || die "PostgreSQL did not start (see .run/logs/postgres.log)"
+  LOG_OFFSETS[postgres]="$(stat -c %s "$log" 2>/dev/null || echo 0)"
+  if ! pg_start "$PG_DIR" 5432 "$log"; then
+    warn "the last lines of $(shown "$log"):"; recent_log postgres >&2
+    die "PostgreSQL did not start (its data directory is $(shown "$PG_DIR"))"
+  fi
 }
 
 stop_postgres() {
-  [[ -d "$PG_DIR" && -f "$ROOT/scripts/lib/postgres.sh" ]] || return 0
+  [[ -d "$PG_DIR" ]] || return 0
   # shellcheck source=/dev/null
   source "$ROOT/scripts/lib/postgres.sh"
   pg_stop "$PG_DIR" || die "PostgreSQL did not stop"
+}
+
+# Stops Redis and PostgreSQL together (each takes a moment to write its data out).
+stop_stores() {
+  local redis postgres status=0
+  stop_redis & redis=$!
+  stop_postgres & postgres=$!
+  wait "$redis" || status=1
+  wait "$postgres" || status=1
+  return "$status"
+}
+
+# After a failed start: stops whatever this command started (services, then Redis and PostgreSQL), so nothing is
+# left half started; what ran before stays as it was.
+stop_what_was_started() {
+  ((${#STARTED_PIDS[@]} + ${#STARTED_STORES[@]} > 0)) || return 0
+  warn "stopping what this command started"
+  stop_running_services "${!STARTED_PIDS[@]}" >/dev/null
+  local store
+  for store in "${STARTED_STORES[@]}"; do
+    case "$store" in
+      redis-server) stop_redis >/dev/null ;;
+      postgres) stop_postgres >/dev/null ;;
+    esac
+  done
 }

@@ -1,0 +1,165 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import ShopService
+import ShopTestSupport
+import Testing
+
+/// `make up` and `make down` as a newcomer runs them, on the executables `make test` built (ORDERSHOP_BIN_DIR, so
+/// nothing is built again), with `.run/` in a temporary directory and every service on a free port.
+@Suite("make up and make down", .serialized)
+struct ScriptTests {
+    /// What a failed `make up` may take once its build is done (the issue's bound).
+    static let failFast: Duration = .seconds(10)
+
+    @Test("a foreign program on a service's port: make up fails within 10 s, naming the port and the program's pid")
+    func foreignListener() async throws {
+        let stack = try LocalStack(redisURL: "redis://127.0.0.1:\(try freePort())", databaseURL: "postgres://postgres@127.0.0.1:1/ordershop")
+        defer { stack.remove() }
+        let port = try #require(stack.port(of: .inventory))
+        let squatter = try LoopbackSocket()
+        try squatter.bindToPort(port)
+        #expect(listen(squatter.descriptor, 8) == 0)
+
+        let up = try await stack.make("up")
+        #expect(up.status != 0)
+        #expect(up.elapsed < Self.failFast, "make up took \(up.elapsed) to fail")
+        #expect(up.output.contains("port \(port), which inventory-service needs, is taken by"), "\(up.output)")
+        #expect(up.output.contains("pid \(getpid())"), "the holder is named: \(up.output)")
+        #expect(!up.output.contains("started "), "nothing is started: \(up.output)")
+    }
+
+    @Test("LOG_LEVEL=loud: make up fails within 10 s with the service's configuration message and leaves nothing running")
+    func badSetting() async throws {
+        let stack = try LocalStack(redisURL: "redis://127.0.0.1:\(try freePort())", databaseURL: "postgres://postgres@127.0.0.1:1/ordershop",
+                                   extra: ["LOG_LEVEL": "loud"])
+        defer { stack.remove() }
+        let up = try await stack.make("up")
+        #expect(up.status != 0)
+        #expect(up.elapsed < Self.failFast, "make up took \(up.elapsed) to fail")
+        #expect(up.output.contains("exited with status 78 before it was ready"), "\(up.output)")
+        #expect(up.output.contains(#"LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical, got "loud""#), "\(up.output)")
+        #expect(stack.runningPIDs().isEmpty, "left running: \(stack.runningPIDs())")
+    }
+
+    @Test("a stale pid file does not stop make up; a second make up finds the stack running, another stack's is refused; make down stops all nine at once")
+    func stalePIDFileUpAndDown() async throws {
+        let redis = try await RedisTestServer.start()
+        defer { redis.stop() }
+        let database = try await PostgresTestServer.shared().createDatabase(prefix: "makeup")
+        let stack = try LocalStack(redisURL: redis.url, databaseURL: database)
+        defer { stack.remove() }
+        try stack.writePIDFile(of: "customer-service", pid: try Self.pidOfAnExitedProcess())
+
+        let up = try await stack.make("up")
+        #expect(up.status == 0, "\(up.output)")
+        #expect(up.output.contains("removing the stale pid file"), "\(up.output)")
+        #expect(up.output.contains("OrderShop is up"), "\(up.output)")
+        #expect(stack.runningPIDs().count == 9)
+
+        let again = try await stack.make("up")
+        #expect(again.status == 0, "a second make up of the same stack: \(again.output)")
+        #expect(again.output.contains("customer-service is already running"))
+
+        let other = try LocalStack(sharingPortsWith: stack)
+        defer { other.remove() }
+        let refused = try await other.make("up")
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("of the OrderShop stack of the checkout"), "\(refused.output)")
+        #expect(refused.output.contains("run make down there first"), "\(refused.output)")
+
+        let down = try await stack.make("down")
+        #expect(down.status == 0, "\(down.output)")
+        #expect(stack.runningPIDs().isEmpty)
+        #expect(down.elapsed < .seconds(10), "make down took \(down.elapsed)")
+        print("make down of an idle stack (nine services, external Redis and PostgreSQL): \(down.elapsed)")
+    }
+
+    /// The pid of a process that has exited (what a pid file names after a crash or a reboot).
+    static func pidOfAnExitedProcess() throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/true")
+        try process.run()
+        process.waitUntilExit()
+        return process.processIdentifier
+    }
+}
+
+/// One local stack of the scripts: its own `.run/` directory and ports, Redis and PostgreSQL given by URL.
+struct LocalStack {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    let runDirectory: String
+    let environment: [String: String]
+
+    init(redisURL: String, databaseURL: String, extra: [String: String] = [:]) throws {
+        var urls: [String: String] = [:]
+        for service in ServiceName.allCases { urls[service.urlVariable] = "http://127.0.0.1:\(try freePort())" }
+        try self.init(variables: urls.merging(["REDIS_URL": redisURL, "DATABASE_URL": databaseURL]) { $1 }.merging(extra) { $1 })
+    }
+
+    /// Another stack (another `.run/`) on the same ports, as a second checkout would be.
+    init(sharingPortsWith other: LocalStack) throws {
+        var variables: [String: String] = [:]
+        for name in ServiceName.allCases.map(\.urlVariable) + ["REDIS_URL", "DATABASE_URL"] { variables[name] = other.environment[name] }
+        try self.init(variables: variables)
+    }
+
+    private init(variables: [String: String]) throws {
+        runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ordershop-run-\(UUID().uuidString.prefix(8))").path
+        var environment = ProcessInfo.processInfo.environment
+        // A make inside `make test` must not join its jobserver.
+        for name in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL"] { environment[name] = nil }
+        environment["ORDERSHOP_RUN_DIR"] = runDirectory
+        environment["ORDERSHOP_BIN_DIR"] = try ServiceStack.locateBinDirectory(containing: "gateway-api")
+        environment["READY_TIMEOUT"] = "90"
+        environment.merge(variables) { $1 }
+        self.environment = environment
+    }
+
+    func port(of service: ServiceName) -> Int? {
+        environment[service.urlVariable].flatMap { $0.split(separator: ":").last }.flatMap { Int($0) }
+    }
+
+    /// Runs `make <target>` in the checkout; its exit status, output and duration.
+    func make(_ target: String) async throws -> (status: Int32, output: String, elapsed: Duration) {
+        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        let log = runDirectory + "/make-\(target)-\(UUID().uuidString.prefix(4)).log"
+        let start = ContinuousClock.now
+        let process = try ManagedProcess(executable: "/usr/bin/env", arguments: ["make", "-s", "-C", Self.root, target],
+                                         environment: environment, logPath: log)
+        guard await process.waitForExit(timeout: .seconds(180)) else {
+            process.send(SIGKILL)
+            throw TestSupportError("make \(target) did not return: \(process.logTail(lines: 40))")
+        }
+        return (process.terminationStatus ?? -1, process.logTail(lines: 200), ContinuousClock.now - start)
+    }
+
+    func writePIDFile(of executable: String, pid: Int32) throws {
+        try FileManager.default.createDirectory(atPath: runDirectory + "/pids", withIntermediateDirectories: true)
+        try "\(pid)\n".write(toFile: runDirectory + "/pids/\(executable).pid", atomically: true, encoding: .utf8)
+    }
+
+    /// The pids of the stack's pid files whose process still runs.
+    func runningPIDs() -> [Int32] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: runDirectory + "/pids")) ?? []
+        return files.compactMap { file in
+            let text = (try? String(contentsOfFile: runDirectory + "/pids/" + file, encoding: .utf8)) ?? ""
+            guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else { return nil }
+            return pid
+        }
+    }
+
+    /// Stops whatever still runs (make down, then SIGKILL to what is left) and deletes the run directory.
+    func remove() {
+        for pid in runningPIDs() { kill(pid, SIGTERM) }
+        let deadline = Date().addingTimeInterval(20)
+        while !runningPIDs().isEmpty, Date() < deadline { usleep(20_000) }
+        for pid in runningPIDs() { kill(pid, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: runDirectory)
+    }
+}
