@@ -157,6 +157,33 @@ struct ConsumerTests {
         }
     }
 
+    @Test("graceful shutdown ends a read blocked in Redis at once (not after its BLOCK), and what comes later is read on the next start")
+    func shutdownEndsBlockedRead() async throws {
+        try await StoreHarness.run { (h: StoreHarness) async throws in
+            let log = EffectLog()
+            var configuration = Self.fast
+            configuration.block = .seconds(30)
+            let handler: @Sendable (StoredEvent) async throws -> Void = { log.affected($0.eventID) }
+            func consumer() -> EventConsumer {
+                EventConsumer(redis: h.client, group: "crm", consumer: "crm-1", streams: [EventStreamID(.customer, .created)],
+                              configuration: configuration, logger: h.logger, handler: handler)
+            }
+            let first = RunningConsumer(consumer(), logger: h.logger)
+            _ = try await h.store.create(Self.customers(1, prefix: "first"))
+            #expect(try await StoreHarness.eventually { log.effects.count == 1 })
+            try await Task.sleep(for: .milliseconds(200))   // back in its 30 s read
+            let clock = ContinuousClock()
+            let stopped = try await clock.measure { try await first.stop() }
+            #expect(stopped < .seconds(5), "stopped after \(stopped), a read blocking for 30 s was not ended")
+
+            _ = try await h.store.create(Self.customers(1, prefix: "later"))
+            let second = RunningConsumer(consumer(), logger: h.logger)
+            #expect(try await StoreHarness.eventually { log.effects.count == 2 })
+            try await second.stop()
+            #expect(log.effects.values.allSatisfy { $0 == 1 })
+        }
+    }
+
     @Test("idempotency: once per key, again after forget")
     func idempotency() async throws {
         try await StoreHarness.run { (h: StoreHarness) async throws in

@@ -22,7 +22,7 @@ public final class Archiver: Service, Sendable {
     let redis: RedisClient
     let archive: EventArchive
     let logger: Logger
-    private let stopRequested = Atomic<Bool>(false)
+    private let unblocker: ShutdownUnblocker
     let state = Mutex(ArchiverStatus())
     let archivedCounter = Counter(label: "archive_events_total")
     let deadLetterCounter = Counter(label: "events_dead_lettered_total", dimensions: [("group", "archive")])
@@ -31,6 +31,7 @@ public final class Archiver: Service, Sendable {
     public init(redis: RedisClient, archive: EventArchive, configuration: ArchiveConfiguration = ArchiveConfiguration(),
                 streams: [EventStreamID] = EventStreamID.all(of: Topic.allCases), logger: Logger) {
         self.redis = redis
+        self.unblocker = ShutdownUnblocker(logger: logger)
         self.archive = archive
         self.configuration = configuration
         self.streams = streams
@@ -43,13 +44,12 @@ public final class Archiver: Service, Sendable {
     /// What it has done since start.
     public var status: ArchiverStatus { state.withLock { $0 } }
 
-    /// Archives until graceful shutdown (finishing the batch at hand) or cancellation.
+    /// Archives until graceful shutdown (finishing the batch at hand; a read blocked in Redis returns at once) or
+    /// cancellation.
     public func run() async throws {
         guard !streams.isEmpty else { return }
-        await withGracefulShutdownHandler {
+        await unblocker.run {
             await EventStreamID.followEach(self.streams, on: self.redis) { await self.follow($0) }
-        } onGracefulShutdown: {
-            self.stopRequested.store(true, ordering: .relaxed)
         }
     }
 
@@ -67,12 +67,12 @@ public final class Archiver: Service, Sendable {
                 logger.warning("archiving failed; retrying", metadata: [
                     "error": "\(error)", "archive.retry_in": "\(pause)",
                 ])
-                do { try await Task.sleep(for: pause) } catch { return }
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
             }
         }
     }
 
-    var shouldStop: Bool { stopRequested.load(ordering: .relaxed) || Task.isCancelled }
+    var shouldStop: Bool { unblocker.isStopping || Task.isCancelled }
 
     /// Whether this process has applied the archive's migrations (once PostgreSQL answered).
     private let migrated = Atomic<Bool>(false)
@@ -96,8 +96,9 @@ public final class Archiver: Service, Sendable {
         for stream in streams {
             try await connection.xgroupCreate(stream.key, group: configuration.group, id: "0", mkstream: true)
         }
+        let clientID = try await ShutdownUnblocker.clientID(of: connection)
         while !shouldStop {
-            let pending = try await read(streams, on: connection, position: "0", count: configuration.batchSize, block: nil)
+            let pending = try await read(streams, on: connection, position: "0", count: configuration.batchSize, block: nil, clientID: clientID)
             if pending.isEmpty { break }
             try await write(pending)
         }
@@ -119,9 +120,9 @@ public final class Archiver: Service, Sendable {
                     // read, rather than waking for every new entry.
                     try? await Task.sleep(until: due, clock: clock)
                     if shouldStop { break }
-                    buffer += try await read(streams, on: connection, position: ">", count: configuration.batchSize - buffer.count, block: nil)
+                    buffer += try await read(streams, on: connection, position: ">", count: configuration.batchSize - buffer.count, block: nil, clientID: clientID)
                 } else {
-                    buffer += try await read(streams, on: connection, position: ">", count: configuration.batchSize, block: configuration.idleBlock)
+                    buffer += try await read(streams, on: connection, position: ">", count: configuration.batchSize, block: configuration.idleBlock, clientID: clientID)
                 }
                 if !buffer.isEmpty, deadline == nil { deadline = clock.now + configuration.batchDelay }
                 guard let due = deadline, buffer.count >= configuration.batchSize || clock.now >= due else { continue }
@@ -142,7 +143,8 @@ public final class Archiver: Service, Sendable {
     }
 
     /// One XREADGROUP over `streams`.
-    private func read(_ streams: [EventStreamID], on connection: RedisConnection, position: String, count: Int, block: Duration?) async throws -> [ArchiveEntry] {
+    private func read(_ streams: [EventStreamID], on connection: RedisConnection, position: String, count: Int, block: Duration?,
+                      clientID: Int) async throws -> [ArchiveEntry] {
         var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(configuration.group), RESPArgument(configuration.consumer),
                                        "COUNT", RESPArgument(max(count, 1))]
         if let block { command += ["BLOCK", RESPArgument(Int(max(block.wholeMilliseconds, 1)))] }
@@ -151,7 +153,9 @@ public final class Archiver: Service, Sendable {
         command += streams.map { _ in RESPArgument(position) }
         let reply: RESPValue
         if let block {
-            reply = try await connection.sendBlocking(command, blockFor: .milliseconds(max(block.wholeMilliseconds, 1)))
+            let blockFor = TimeAmount.milliseconds(max(block.wholeMilliseconds, 1))
+            guard let answer = try await unblocker.sendBlocking(command, blockFor: blockFor, on: connection, clientID: clientID) else { return [] }
+            reply = answer
         } else {
             reply = try await connection.send(command)
         }

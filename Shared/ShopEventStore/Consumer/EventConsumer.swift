@@ -14,8 +14,9 @@ import Synchronization
 /// `deadletter:{topic}`. Handlers must be idempotent: use `event.eventID` with `Idempotency`.
 ///
 /// In a `ServiceGroup`, list it after the `RedisClient` (started after it, stopped before it). On graceful
-/// shutdown it finishes the entry at hand (a batch handler: the batch at hand) and returns within `block`; entries
-/// it did not reach stay pending for its next start (same name) or for another consumer's claim.
+/// shutdown it finishes the entry at hand (a batch handler: the batch at hand) and returns; a read blocked in Redis
+/// is ended at once (`ShutdownUnblocker`). Entries it did not reach stay pending for its next start (same name) or
+/// for another consumer's claim.
 public final class EventConsumer: Service, Sendable {
     /// The group, named after the service.
     public let group: String
@@ -27,7 +28,7 @@ public final class EventConsumer: Service, Sendable {
     let redis: RedisClient
     let logger: Logger
     let handling: Handling
-    private let stopRequested = Atomic<Bool>(false)
+    private let unblocker: ShutdownUnblocker
     private let lagGauges: [EventStreamID: Gauge]
     private let deadLettered: Counter
 
@@ -68,6 +69,7 @@ public final class EventConsumer: Service, Sendable {
     private init(redis: RedisClient, group: String, consumer: String, streams: [EventStreamID],
                  configuration: ConsumerConfiguration, logger: Logger, handling: Handling) {
         self.redis = redis
+        self.unblocker = ShutdownUnblocker(logger: logger)
         self.group = group
         self.consumer = consumer
         self.streams = streams
@@ -88,14 +90,12 @@ public final class EventConsumer: Service, Sendable {
         "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
     }
 
-    /// Consumes until graceful shutdown (finishing the entry at hand) or cancellation; reconnects after
-    /// Redis failures with backoff.
+    /// Consumes until graceful shutdown (finishing the entry at hand; a read blocked in Redis returns at once) or
+    /// cancellation; reconnects after Redis failures with backoff.
     public func run() async throws {
         guard !streams.isEmpty else { return }
-        await withGracefulShutdownHandler {
+        await unblocker.run {
             await EventStreamID.followEach(self.streams, on: self.redis) { await self.follow($0) }
-        } onGracefulShutdown: {
-            self.stopRequested.store(true, ordering: .relaxed)
         }
     }
 
@@ -110,16 +110,17 @@ public final class EventConsumer: Service, Sendable {
             } catch {
                 if shouldStop || error is CancellationError { return }
                 logger.warning("consumer lost Redis; retrying", metadata: ["error": "\(error)"])
-                do { try await Task.sleep(for: backoff) } catch { return }
+                let pause = backoff
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
                 backoff = min(backoff * 2, .seconds(2))
                 continue
             }
         }
     }
 
-    var shouldStop: Bool { stopRequested.load(ordering: .relaxed) || Task.isCancelled }
+    var shouldStop: Bool { unblocker.isStopping || Task.isCancelled }
 
-    private func consume(_ streams: [EventStreamID], on connection: some RedisCommandExecutor) async throws {
+    private func consume(_ streams: [EventStreamID], on connection: RedisConnection) async throws {
         for stream in streams {
             do {
                 _ = try await connection.send("XGROUP", "CREATE", RESPArgument(stream.key), RESPArgument(group), "0", "MKSTREAM")
@@ -127,6 +128,7 @@ public final class EventConsumer: Service, Sendable {
                 // The group exists: keep its position.
             }
         }
+        let clientID = try await ShutdownUnblocker.clientID(of: connection)
         let clock = ContinuousClock()
         var nextClaim = clock.now
         var pendingDue = true          // our own pending entries come first (a restart after a crash)
@@ -138,13 +140,13 @@ public final class EventConsumer: Service, Sendable {
                 nextClaim = clock.now + configuration.claimIdle / 2
             }
             if pendingDue, clock.now >= retryAt {
-                let pass = try await readAndHandle(streams, on: connection, from: "0", block: nil)
+                let pass = try await readAndHandle(streams, on: connection, from: "0", block: nil, clientID: clientID)
                 pendingDue = pass.failed || pass.read == configuration.batchSize
                 if pass.failed { retryAt = clock.now + configuration.retryDelay }
             }
             guard !shouldStop else { return }
             let wait = pendingDue ? min(configuration.block, configuration.retryDelay) : configuration.block
-            let pass = try await readAndHandle(streams, on: connection, from: ">", block: wait)
+            let pass = try await readAndHandle(streams, on: connection, from: ">", block: wait, clientID: clientID)
             if pass.failed {
                 pendingDue = true
                 retryAt = clock.now + configuration.retryDelay
@@ -155,8 +157,8 @@ public final class EventConsumer: Service, Sendable {
     }
 
     /// Reads one batch (`0`: our pending entries; `>`: new ones) and handles it; reports whether any failed.
-    private func readAndHandle(_ streams: [EventStreamID], on connection: some RedisCommandExecutor, from position: String,
-                               block: Duration?) async throws -> (read: Int, failed: Bool) {
+    private func readAndHandle(_ streams: [EventStreamID], on connection: RedisConnection, from position: String,
+                               block: Duration?, clientID: Int) async throws -> (read: Int, failed: Bool) {
         var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(group), RESPArgument(consumer),
                                        "COUNT", RESPArgument(configuration.batchSize)]
         if let block { command += ["BLOCK", RESPArgument(Int(block.milliseconds(atLeast: 1)))] }
@@ -165,7 +167,11 @@ public final class EventConsumer: Service, Sendable {
         command += streams.map { _ in RESPArgument(position) }
         let reply: RESPValue
         if let block {
-            reply = try await connection.sendBlocking(command, blockFor: .milliseconds(block.milliseconds(atLeast: 1)))
+            let blockFor = TimeAmount.milliseconds(block.milliseconds(atLeast: 1))
+            guard let answer = try await unblocker.sendBlocking(command, blockFor: blockFor, on: connection, clientID: clientID) else {
+                return (0, false)
+            }
+            reply = answer
         } else {
             reply = try await connection.send(command)
         }
