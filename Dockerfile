@@ -15,9 +15,9 @@ COPY Client Client
 COPY Tests Tests
 RUN swift build -c release --static-swift-stdlib \
  && mkdir /staging \
- && cd "$(swift build -c release --show-bin-path)" \
- && cp gateway-api customer-service product-service inventory-service order-service billing-service \
-       crm-service msg-service archive-service ordershop-client /staging/
+ && bin="$(swift build -c release --show-bin-path)" \
+ && for executable in gateway-api customer-service product-service inventory-service order-service billing-service \
+       crm-service msg-service archive-service ordershop-client; do cp "$bin/$executable" /staging/; done
 
 FROM debian:bookworm-slim
 RUN apt-get update \
@@ -25,7 +25,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home ordershop
 COPY --from=build /staging/ /usr/local/bin/
-USER ordershop
+USER 10001
 ENV HOST=0.0.0.0
 EXPOSE 5000-5008
 CMD ["gateway-api"]

