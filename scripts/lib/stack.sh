@@ -149,7 +149,7 @@ port_holder() {
       "${exe##*/}" "$pid" "${exe%%/.build/*}"
     return 0
   fi
-  command="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c 1-100 || true)"
+  command="$(tr -s '\0\n\t ' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c 1-100 || true)"
   printf '%s (pid %s%s)\n' "$name" "$pid" "${command:+: ${command% }}"
 }
 
@@ -328,6 +328,9 @@ wait_gone() {
   done
 }
 
+# Whether a Redis answers PING on 127.0.0.1:6379 (within 2 s: redis-cli waits for ever on a program that says nothing).
+redis_answers() { timeout 2 redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+
 # Starts the local redis-server (AOF on, data in .run/redis) unless REDIS_URL points elsewhere or a Redis already
 # answers on 127.0.0.1:6379 (then that one is used).
 start_redis() {
@@ -335,14 +338,13 @@ start_redis() {
   ensure_command redis-server redis-server
   local pid log="$LOG_DIR/redis-server.log"
   if pid="$(pid_of redis-server)"; then say "redis-server is already running (pid $pid)"; return 0; fi
-  if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  if port_taken 6379; then
+    redis_answers || die "port 6379 is taken by $(port_holder 6379), which does not answer as Redis: stop it, or give make up a Redis with REDIS_URL=redis://host:port"
     say "a Redis not started by this make up answers on 127.0.0.1:6379 ($(port_holder 6379)): using it"
     return 0
   fi
-  if port_taken 6379; then
-    die "port 6379 is taken by $(port_holder 6379), which does not answer as Redis: stop it, or give make up a Redis with REDIS_URL=redis://host:port"
-  fi
-  mkdir -p "$REDIS_DIR" "$PID_DIR" "$LOG_DIR"
+  mkdir -p "$PID_DIR" "$LOG_DIR"
+  mkdir -p "$REDIS_DIR" 2>/dev/null || die "cannot make Redis's data directory $(shown "$REDIS_DIR"): is a file in the way?"
   LOG_OFFSETS[redis-server]="$(stat -c %s "$log" 2>/dev/null || echo 0)"
   # Not --daemonize: this script is its parent, so it sees at once when Redis exits (a full disk, a data directory
   # it may not write) and with which status.
@@ -351,7 +353,7 @@ start_redis() {
   pid=$!
   printf '%s\n' "$pid" >"$PID_DIR/redis-server.pid"
   local since="$EPOCHREALTIME" waited
-  until redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; do
+  until redis_answers; do
     if ! alive "$pid"; then
       report_exit redis-server "$pid"
       rm -f "$PID_DIR/redis-server.pid"
