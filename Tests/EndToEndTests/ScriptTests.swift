@@ -32,7 +32,7 @@ struct ScriptTests {
         #expect(!up.output.contains("started "), "nothing is started: \(up.output)")
     }
 
-    @Test("LOG_LEVEL=loud: make up fails within 10 s with the service's configuration message and leaves nothing running")
+    @Test("LOG_LEVEL=loud: make up (and make start) fail within 10 s with the service's configuration message and leave nothing running")
     func badSetting() async throws {
         let stack = try LocalStack(redisURL: "redis://127.0.0.1:\(try freePort())", databaseURL: "postgres://postgres@127.0.0.1:1/ordershop",
                                    extra: ["LOG_LEVEL": "loud"])
@@ -43,6 +43,12 @@ struct ScriptTests {
         #expect(up.output.contains("exited with status 78 before it was ready"), "\(up.output)")
         #expect(up.output.contains(#"LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical, got "loud""#), "\(up.output)")
         #expect(stack.runningPIDs().isEmpty, "left running: \(stack.runningPIDs())")
+
+        let start = try await stack.make("start", "SERVICE=crm-service")
+        #expect(start.status != 0)
+        #expect(start.output.contains("crm-service (pid"), "\(start.output)")
+        #expect(start.output.contains("exited with status 78 before it was ready"), "make start watches too: \(start.output)")
+        #expect(stack.runningPIDs().isEmpty)
     }
 
     @Test("a stale pid file does not stop make up; a second make up finds the stack running, another stack's is refused; make down stops all nine at once")
@@ -125,12 +131,12 @@ struct LocalStack {
         environment[service.urlVariable].flatMap { $0.split(separator: ":").last }.flatMap { Int($0) }
     }
 
-    /// Runs `make <target>` in the checkout; its exit status, output and duration.
-    func make(_ target: String) async throws -> (status: Int32, output: String, elapsed: Duration) {
+    /// Runs `make <target> [variables]` in the checkout; its exit status, output and duration.
+    func make(_ target: String, _ variables: String...) async throws -> (status: Int32, output: String, elapsed: Duration) {
         try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
         let log = runDirectory + "/make-\(target)-\(UUID().uuidString.prefix(4)).log"
         let start = ContinuousClock.now
-        let process = try ManagedProcess(executable: "/usr/bin/env", arguments: ["make", "-s", "-C", Self.root, target],
+        let process = try ManagedProcess(executable: "/usr/bin/env", arguments: ["make", "-s", "-C", Self.root, target] + variables,
                                          environment: environment, logPath: log)
         guard await process.waitForExit(timeout: .seconds(180)) else {
             process.send(SIGKILL)

@@ -197,7 +197,7 @@ declare -A LOG_OFFSETS=()    # executable -> size of its log before this start, 
 start_service() {
   local exe="$1" bin pid file="$PID_DIR/$1.pid" log="$LOG_DIR/$1.log"
   bin="$(bin_dir)"
-  [[ -x "$bin/$exe" ]] || die "$bin/$exe is not built: run make up"
+  [[ -x "$bin/$exe" ]] || die "$bin/$exe is not built${ORDERSHOP_BIN_DIR:+ (ORDERSHOP_BIN_DIR)}: run make up"
   if pid="$(pid_of "$exe")"; then say "$exe is already running (pid $pid)"; return 0; fi
   if [[ -s "$file" ]]; then say "$exe: removing the stale pid file $(shown "$file") (no $exe runs as pid $(cat "$file"))"; fi
   mkdir -p "$PID_DIR" "$LOG_DIR"
