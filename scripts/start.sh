@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib/stack.sh"
 require_service "${1:-}"
 ensure_command ss iproute2
 load_env
+export_store_urls
 check_service_ports "$1"
 trap 'status=$?; ((status == 0)) || stop_what_was_started; exit "$status"' EXIT
 start_service "$1"

@@ -14,17 +14,17 @@ for exe in $(service_names); do
   fi
   printf '%-18s %-6s %-8s %s\n' "$exe" "$port" "$pid" "$state"
 done
-if [[ -n "${REDIS_URL:-}" ]]; then
+if pid="$(pid_of redis-server)"; then
+  printf '%-18s %-6s %-8s %s\n' redis-server "$REDIS_PORT" "$pid" "running, $(timeout 2 redis-cli -p "$REDIS_PORT" ping 2>&1)"
+elif [[ -n "${REDIS_URL:-}" ]]; then
   printf '%-18s %-6s %-8s %s\n' redis-server - - "external: REDIS_URL"
-elif pid="$(pid_of redis-server)"; then
-  printf '%-18s %-6s %-8s %s\n' redis-server 6379 "$pid" "running, $(redis-cli -p 6379 ping 2>&1)"
 else
-  printf '%-18s %-6s %-8s %s\n' redis-server 6379 - stopped
+  printf '%-18s %-6s %-8s %s\n' redis-server "$REDIS_PORT" - stopped
 fi
-if [[ -n "${DATABASE_URL:-}" ]]; then
+if [[ -f "$PG_DIR/postmaster.pid" ]]; then
+  printf '%-18s %-6s %-8s %s\n' postgres "$PG_PORT" "$(head -n 1 "$PG_DIR/postmaster.pid")" running
+elif [[ -n "${DATABASE_URL:-}" ]]; then
   printf '%-18s %-6s %-8s %s\n' postgres - - "external: DATABASE_URL"
-elif [[ -f "$PG_DIR/postmaster.pid" ]]; then
-  printf '%-18s %-6s %-8s %s\n' postgres 5432 "$(head -n 1 "$PG_DIR/postmaster.pid")" running
 else
-  printf '%-18s %-6s %-8s %s\n' postgres 5432 - stopped
+  printf '%-18s %-6s %-8s %s\n' postgres "$PG_PORT" - stopped
 fi

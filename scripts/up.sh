@@ -2,7 +2,8 @@
 # make up: install what is missing, build in release mode, check that the services' ports are free, start Redis
 # (and PostgreSQL), start the nine services in the background, wait until each answers /ready from its own process,
 # print the gateway URL. When a service exits before it is ready, say which and why, and stop what this run started.
-# ORDERSHOP_BIN_DIR=<dir> runs the executables built there instead of building (the tests of these scripts do).
+# ORDERSHOP_BIN_DIR=<dir> runs the executables built there instead of building; ORDERSHOP_RUN_DIR moves .run/,
+# ORDERSHOP_REDIS_PORT and ORDERSHOP_PG_PORT the Redis and PostgreSQL it starts (the tests of these scripts use them).
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"
 cd "$ROOT"
@@ -26,6 +27,7 @@ trap 'status=$?; ((status == 0)) || stop_what_was_started; exit "$status"' EXIT
 save_env
 start_redis
 start_postgres
+export_store_urls
 for exe in $(service_names); do start_service "$exe"; done
 
 say "waiting until every service is ready"

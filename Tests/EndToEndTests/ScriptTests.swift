@@ -51,6 +51,46 @@ struct ScriptTests {
         #expect(stack.runningPIDs().isEmpty)
     }
 
+    @Test("a Redis that cannot start (a broken AOF): make up fails within 10 s with redis-server's exit status and last log lines")
+    func redisCannotStart() async throws {
+        let stack = try LocalStack(databaseURL: "postgres://postgres@127.0.0.1:1/ordershop", extra: ["ORDERSHOP_REDIS_PORT": "\(try freePort())"])
+        defer { stack.remove() }
+        let manifest = stack.runDirectory + "/redis/appendonlydir"
+        try FileManager.default.createDirectory(atPath: manifest, withIntermediateDirectories: true)
+        try "not a manifest\n".write(toFile: manifest + "/appendonly.aof.manifest", atomically: true, encoding: .utf8)
+
+        let up = try await stack.make("up")
+        #expect(up.status != 0)
+        #expect(up.elapsed < Self.failFast, "make up took \(up.elapsed) to fail")
+        #expect(up.output.contains("redis-server (pid"), "\(up.output)")
+        #expect(up.output.contains("exited with status 1 before it was ready"), "\(up.output)")
+        #expect(up.output.contains("Invalid AOF manifest file format"), "Redis's own reason: \(up.output)")
+        #expect(!up.output.contains("started customer-service"), "no service starts without Redis: \(up.output)")
+    }
+
+    @Test("a PostgreSQL data directory of another version: make up fails within 10 s with PostgreSQL's reason and stops the Redis it started")
+    func postgresCannotStart() async throws {
+        let stack = try LocalStack(extra: ["ORDERSHOP_REDIS_PORT": "\(try freePort())", "ORDERSHOP_PG_PORT": "\(try freePort())"])
+        defer { stack.remove() }
+        let data = stack.runDirectory + "/pg"
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try "11\n".write(toFile: data + "/PG_VERSION", atomically: true, encoding: .utf8)
+        try "".write(toFile: data + "/postgresql.conf", atomically: true, encoding: .utf8)
+        var attributes: [FileAttributeKey: Any] = [.posixPermissions: 0o700]
+        if getuid() == 0 { attributes[.ownerAccountName] = "postgres" }   // as root the scripts run PostgreSQL as postgres
+        for path in [data, data + "/PG_VERSION", data + "/postgresql.conf"] {
+            try FileManager.default.setAttributes(attributes, ofItemAtPath: path)
+        }
+
+        let up = try await stack.make("up")
+        #expect(up.status != 0)
+        #expect(up.elapsed < Self.failFast, "make up took \(up.elapsed) to fail")
+        #expect(up.output.contains("PostgreSQL did not start"), "\(up.output)")
+        #expect(up.output.contains("initialized by PostgreSQL version 11"), "PostgreSQL's own reason: \(up.output)")
+        #expect(up.output.contains("started redis-server"), "\(up.output)")
+        #expect(stack.runningPIDs().isEmpty, "the Redis this make up started is stopped again: \(stack.runningPIDs())")
+    }
+
     @Test("a stale pid file does not stop make up; a second make up finds the stack running, another stack's is refused; make down stops all nine at once")
     func stalePIDFileUpAndDown() async throws {
         let redis = try await RedisTestServer.start()
@@ -102,10 +142,14 @@ struct LocalStack {
     let runDirectory: String
     let environment: [String: String]
 
-    init(redisURL: String, databaseURL: String, extra: [String: String] = [:]) throws {
-        var urls: [String: String] = [:]
-        for service in ServiceName.allCases { urls[service.urlVariable] = "http://127.0.0.1:\(try freePort())" }
-        try self.init(variables: urls.merging(["REDIS_URL": redisURL, "DATABASE_URL": databaseURL]) { $1 }.merging(extra) { $1 })
+    /// Without `redisURL` (or `databaseURL`) make up starts its own, on the port `ORDERSHOP_REDIS_PORT` (`ORDERSHOP_PG_PORT`)
+    /// in `extra` names.
+    init(redisURL: String? = nil, databaseURL: String? = nil, extra: [String: String] = [:]) throws {
+        var variables: [String: String] = [:]
+        for service in ServiceName.allCases { variables[service.urlVariable] = "http://127.0.0.1:\(try freePort())" }
+        variables["REDIS_URL"] = redisURL
+        variables["DATABASE_URL"] = databaseURL
+        try self.init(variables: variables.merging(extra) { $1 })
     }
 
     /// Another stack (another `.run/`) on the same ports, as a second checkout would be.
@@ -118,8 +162,8 @@ struct LocalStack {
     private init(variables: [String: String]) throws {
         runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ordershop-run-\(UUID().uuidString.prefix(8))").path
         var environment = ProcessInfo.processInfo.environment
-        // A make inside `make test` must not join its jobserver.
-        for name in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL"] { environment[name] = nil }
+        // A make inside `make test` must not join its jobserver; the stack's settings are only those given here.
+        for name in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "REDIS_URL", "DATABASE_URL", "LOG_LEVEL"] { environment[name] = nil }
         environment["ORDERSHOP_RUN_DIR"] = runDirectory
         environment["ORDERSHOP_BIN_DIR"] = try ServiceStack.locateBinDirectory(containing: "gateway-api")
         environment["READY_TIMEOUT"] = "90"

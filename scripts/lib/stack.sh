@@ -9,6 +9,9 @@ LOG_DIR="$RUN_DIR/logs"
 REDIS_DIR="$RUN_DIR/redis"
 PG_DIR="$RUN_DIR/pg"
 ENV_FILE="$RUN_DIR/env"
+# The ports of the Redis and PostgreSQL make up starts itself (when REDIS_URL / DATABASE_URL do not point elsewhere).
+REDIS_PORT="${ORDERSHOP_REDIS_PORT:-6379}"
+PG_PORT="${ORDERSHOP_PG_PORT:-5432}"
 
 # executable:port, in the order they start (the gateway last: it calls the others). A service listens where its
 # <EXECUTABLE>_URL says when that is set (CUSTOMER_SERVICE_URL=http://127.0.0.1:15001), as the services and
@@ -106,7 +109,8 @@ save_env() {
   mkdir -p "$RUN_DIR"
   : >"$ENV_FILE"
   local name
-  for name in REDIS_URL DATABASE_URL LOG_LEVEL $(for exe in $(service_names); do url_variable "$exe"; done); do
+  for name in REDIS_URL DATABASE_URL LOG_LEVEL ORDERSHOP_REDIS_PORT ORDERSHOP_PG_PORT \
+    $(for exe in $(service_names); do url_variable "$exe"; done); do
     [[ -n "${!name:-}" ]] && printf '%s=%q\n' "$name" "${!name}" >>"$ENV_FILE"
   done
   return 0
@@ -120,6 +124,15 @@ load_env() {
     name="${line%%=*}"
     [[ -n "${!name:-}" ]] || eval "export $line"
   done <"$ENV_FILE"
+  REDIS_PORT="${ORDERSHOP_REDIS_PORT:-6379}"
+  PG_PORT="${ORDERSHOP_PG_PORT:-5432}"
+}
+
+# Tells the services where make up's own Redis and PostgreSQL listen when that is not where they look by default.
+export_store_urls() {
+  [[ -n "${REDIS_URL:-}" || "$REDIS_PORT" == 6379 ]] || export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+  [[ -n "${DATABASE_URL:-}" || "$PG_PORT" == 5432 ]] || export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/ordershop"
+  return 0
 }
 
 # --- ports -------------------------------------------------------------------------------------------------------
@@ -328,19 +341,20 @@ wait_gone() {
   done
 }
 
-# Whether a Redis answers PING on 127.0.0.1:6379 (within 2 s: redis-cli waits for ever on a program that says nothing).
-redis_answers() { timeout 2 redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
+# Whether a Redis answers PING on make up's Redis port (within 2 s: redis-cli waits for ever on a program that says
+# nothing).
+redis_answers() { timeout 2 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
 
-# Starts the local redis-server (AOF on, data in .run/redis) unless REDIS_URL points elsewhere or a Redis already
-# answers on 127.0.0.1:6379 (then that one is used).
+# Starts the local redis-server on 127.0.0.1:6379 (ORDERSHOP_REDIS_PORT; AOF on, data in .run/redis) unless
+# REDIS_URL points elsewhere or a Redis already answers there (then that one is used).
 start_redis() {
   if [[ -n "${REDIS_URL:-}" ]]; then say "using Redis at $REDIS_URL (REDIS_URL)"; return 0; fi
   ensure_command redis-server redis-server
   local pid log="$LOG_DIR/redis-server.log"
   if pid="$(pid_of redis-server)"; then say "redis-server is already running (pid $pid)"; return 0; fi
-  if port_taken 6379; then
-    redis_answers || die "port 6379 is taken by $(port_holder 6379), which does not answer as Redis: stop it, or give make up a Redis with REDIS_URL=redis://host:port"
-    say "a Redis not started by this make up answers on 127.0.0.1:6379 ($(port_holder 6379)): using it"
+  if port_taken "$REDIS_PORT"; then
+    redis_answers || die "port $REDIS_PORT is taken by $(port_holder "$REDIS_PORT"), which does not answer as Redis: stop it, or give make up a Redis with REDIS_URL=redis://host:port"
+    say "a Redis not started by this make up answers on 127.0.0.1:$REDIS_PORT ($(port_holder "$REDIS_PORT")): using it"
     return 0
   fi
   mkdir -p "$PID_DIR" "$LOG_DIR"
@@ -348,7 +362,7 @@ start_redis() {
   LOG_OFFSETS[redis-server]="$(stat -c %s "$log" 2>/dev/null || echo 0)"
   # Not --daemonize: this script is its parent, so it sees at once when Redis exits (a full disk, a data directory
   # it may not write) and with which status.
-  launch_detached "$log" redis-server --bind 127.0.0.1 --port 6379 --appendonly yes --appendfsync everysec \
+  launch_detached "$log" redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --appendonly yes --appendfsync everysec \
     --dir "$REDIS_DIR" --logfile "$log"
   pid=$!
   printf '%s\n' "$pid" >"$PID_DIR/redis-server.pid"
@@ -362,12 +376,12 @@ start_redis() {
     ms_since "$since" waited
     if ((waited >= 10000)); then
       warn "the last lines of $(shown "$log"):"; recent_log redis-server >&2
-      die "redis-server (pid $pid) does not answer on 127.0.0.1:6379 after 10 s"
+      die "redis-server (pid $pid) does not answer on 127.0.0.1:$REDIS_PORT after 10 s"
     fi
     sleep 0.05
   done
   STARTED_STORES+=(redis-server)
-  say "started redis-server on 127.0.0.1:6379 (pid $pid, AOF on, data in $(shown "$REDIS_DIR"))"
+  say "started redis-server on 127.0.0.1:$REDIS_PORT (pid $pid, AOF on, data in $(shown "$REDIS_DIR"))"
 }
 
 stop_redis() {
@@ -379,26 +393,26 @@ stop_redis() {
   say "stopped redis-server"
 }
 
-# PostgreSQL under .run/pg on 127.0.0.1:5432 unless DATABASE_URL points elsewhere or another PostgreSQL already
-# answers there (then that one is used, with a database ordershop). See scripts/lib/postgres.sh.
+# PostgreSQL under .run/pg on 127.0.0.1:5432 (ORDERSHOP_PG_PORT) unless DATABASE_URL points elsewhere or another
+# PostgreSQL already answers there (then that one is used, with a database ordershop). See scripts/lib/postgres.sh.
 start_postgres() {
   if [[ -n "${DATABASE_URL:-}" ]]; then say "using PostgreSQL at DATABASE_URL"; return 0; fi
   # shellcheck source=/dev/null
   source "$ROOT/scripts/lib/postgres.sh"
   local bindir log="$LOG_DIR/postgres.log"
   bindir="$(pg_bindir)" || die "no PostgreSQL server found: install postgresql, or set DATABASE_URL"
-  if ! pg_running "$PG_DIR" && port_taken 5432; then
-    "$bindir/pg_isready" -q -h 127.0.0.1 -p 5432 \
-      || die "port 5432 is taken by $(port_holder 5432), which does not answer as PostgreSQL: stop it, or set DATABASE_URL"
-    say "a PostgreSQL not started by this make up answers on 127.0.0.1:5432 ($(port_holder 5432)): using it"
-    pg_create_database "$bindir" 5432 \
+  if ! pg_running "$PG_DIR" && port_taken "$PG_PORT"; then
+    "$bindir/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" \
+      || die "port $PG_PORT is taken by $(port_holder "$PG_PORT"), which does not answer as PostgreSQL: stop it, or set DATABASE_URL"
+    say "a PostgreSQL not started by this make up answers on 127.0.0.1:$PG_PORT ($(port_holder "$PG_PORT")): using it"
+    pg_create_database "$bindir" "$PG_PORT" \
       || die "that PostgreSQL does not let postgres@127.0.0.1 create or use the database ordershop: stop it, or set DATABASE_URL"
     return 0
   fi
   pg_running "$PG_DIR" || STARTED_STORES+=(postgres)
   mkdir -p "$LOG_DIR"
   LOG_OFFSETS[postgres]="$(stat -c %s "$log" 2>/dev/null || echo 0)"
-  if ! pg_start "$PG_DIR" 5432 "$log"; then
+  if ! pg_start "$PG_DIR" "$PG_PORT" "$log"; then
     warn "the last lines of $(shown "$log"):"; recent_log postgres >&2
     die "PostgreSQL did not start (its data directory is $(shown "$PG_DIR"))"
   fi
