@@ -3,21 +3,24 @@ import ShopDomain
 import ShopEventStore
 import ShopHTTP
 
-/// The queries of the public API, read straight from the projections in Redis: a list is one round trip,
-/// the report five at once; ids are checked (400) before Redis is asked.
+/// The queries of the public API. Lists come from the gateway's document cache, brought up to date from the
+/// streams before each read (read-your-writes), tagged with an `ETag` (304 when `If-None-Match` matches) and
+/// paged on request (`?limit=N&after=<id>`, `Link: <…>; rel="next"`); one entity is one HMGET.
 struct QueryRoutes: Sendable {
     let store: EventStore
+    let cache: DocumentCache
 
     func register(_ router: inout Router) {
         for topic in Topic.allCases {
             let paths = EntityPaths.of(topic)
-            router.get(paths.collection) { _ in
-                .json(bytes: ByteBuffer(bytes: try await StoreFailure.translating(topic: topic) { try await store.findAllJSON(topic) }))
+            router.get(paths.collection) { request in
+                let list = try await StoreFailure.translating(topic: topic) { try await cache.list(topic) }
+                return try ListAnswer.answer(request, list: list)
             }
             router.get(paths.item) { request in try await one(topic, request) }
         }
-        router.get("/orders/unbilled") { _ in try await unbilled() }
-        router.get("/report") { _ in try await report() }
+        router.get("/orders/unbilled") { request in try await unbilled(request) }
+        router.get("/report") { request in try await report(request) }
         router.get("/status") { _ in
             .json(try await StoreFailure.translating(topic: .order) { try await store.status() })
         }
@@ -34,33 +37,26 @@ struct QueryRoutes: Sendable {
     }
 
     /// Orders that no billing names, in creation order.
-    func unbilled() async throws -> Response {
-        try await StoreFailure.translating(topic: .order) {
-            async let orders = store.findAll(Order.self)
-            async let billings = store.findAll(Billing.self)
-            let billed = Set(try await billings.map(\.orderID))
-            return .json(try await orders.filter { !billed.contains($0.id) })
-        }
+    func unbilled(_ request: Request) async throws -> Response {
+        let lists = try await StoreFailure.translating(topic: .order) { try await cache.lists([.order, .billing]) }
+        let billings = lists[1]
+        return try ListAnswer.answer(request, list: lists[0], where: { !billings.holds(uniqueValue: $0) })
     }
 
     /// Every list at once: `{"products":…,"inventory":…,"customers":…,"orders":…,"billings":…}`.
-    func report() async throws -> Response {
-        try await StoreFailure.translating(topic: .order) {
-            async let products = store.findAllJSON(.product)
-            async let inventory = store.findAllJSON(.inventory)
-            async let customers = store.findAllJSON(.customer)
-            async let orders = store.findAllJSON(.order)
-            async let billings = store.findAllJSON(.billing)
-            let parts = [("products", try await products), ("inventory", try await inventory), ("customers", try await customers),
-                         ("orders", try await orders), ("billings", try await billings)]
-            var body = ByteBuffer()
-            body.writeString("{")
-            for (index, (name, json)) in parts.enumerated() {
-                body.writeString(index == 0 ? "\"\(name)\":" : ",\"\(name)\":")
-                body.writeBytes(json)
-            }
-            body.writeString("}")
-            return .json(bytes: body)
+    func report(_ request: Request) async throws -> Response {
+        let topics: [(name: String, topic: Topic)] = [
+            ("products", .product), ("inventory", .inventory), ("customers", .customer), ("orders", .order), ("billings", .billing),
+        ]
+        let lists = try await StoreFailure.translating(topic: .order) { try await cache.lists(topics.map(\.topic)) }
+        let etag = DocumentList.etag(combining: lists.map(\.etag))
+        if request.ifNoneMatch(etag) { return .notModified(etag: etag) }
+        var parts: [ByteBuffer] = []
+        for (index, (name, _)) in topics.enumerated() {
+            parts.append(ByteBuffer(string: (index == 0 ? "{\"" : ",\"") + name + "\":"))
+            parts += lists[index].jsonParts
         }
+        parts.append(ByteBuffer(staticString: "}"))
+        return Response.json(parts: parts).tagged(etag)
     }
 }

@@ -20,7 +20,7 @@ do {
     runtime.logger.critical("cannot create the upstream clients", metadata: ["error.message": "\(error)"])
     exit(78)
 }
-runtime.register(routes: QueryRoutes(store: store).register)
+runtime.register(routes: QueryRoutes(store: store, cache: DocumentCache(store: store)).register)
 runtime.register(routes: MessageRoutes(redis: runtime.redis).register)
 runtime.register(routes: OpenAPIRoutes().register)
 runtime.exitListingRoutesIfAsked()

@@ -3,7 +3,7 @@ import ServiceLifecycle
 import ShopEventStore
 
 /// Releases stock reservations whose order was never written (the service died between reserving and appending,
-/// or Redis went away), so stock never leaks: every `grace / 2`, reservations older than `grace` without an order.
+/// or Redis went away), so stock never leaks: every `grace / 2`, reservations older than `grace` without an order, each reservation checked once.
 struct ReservationReconciler: Service {
     let store: EventStore
     let grace: Duration
@@ -14,11 +14,15 @@ struct ReservationReconciler: Service {
         let grace = self.grace
         let logger = self.logger
         try? await cancelWhenGracefulShutdown {
+            // Reservations taken up to this time were checked: each pass looks only at newer ones.
+            var checkedThrough: Int64?
             while !Task.isCancelled {
                 do {
-                    let released = try await store.reconcileReservations(olderThan: grace) { orderID in
-                        try await store.exists(.order, ids: [orderID]).first ?? false
+                    let pass = try await store.reconcileReservations(olderThan: grace, checkedThrough: checkedThrough) { orderIDs in
+                        try await store.exists(.order, ids: orderIDs)
                     }
+                    checkedThrough = pass.checkedThrough
+                    let released = pass.released
                     if released > 0 { logger.notice("released reservations without an order", metadata: ["reservations.released": "\(released)"]) }
                 } catch {
                     logger.warning("reservation reconciliation failed; retrying later", metadata: ["error.message": "\(error)"])

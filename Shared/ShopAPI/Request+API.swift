@@ -29,6 +29,15 @@ extension Request {
         }
     }
 
+    /// The query parameter `name` as a normalised entity id; a malformed id is a 400 that names the parameter.
+    public func entityID(query name: String) throws(HTTPError) -> String {
+        do {
+            return try EntityID.validate(query[name] ?? "")
+        } catch {
+            throw HTTPError(.badRequest, "\(name): \(error.description)")
+        }
+    }
+
     /// The query parameter `name` as an integer in `range`, `defaultValue` when absent; anything else is a 400.
     public func integerQuery(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(HTTPError) -> Int {
         guard let text = query[name] else { return defaultValue }

@@ -93,19 +93,13 @@ extension HTTPServerHandler {
         default: return nil
         }
         guard pending.body.readableBytes > 0, let declared = pending.head.headers.first(name: "content-type") else { return nil }
-        let mediaType = declared.split(separator: ";", maxSplits: 1).first.map { Self.trimmed($0).lowercased() } ?? ""
+        let mediaType = declared.split(separator: ";", maxSplits: 1).first.map { HeaderValues.trimmed($0).lowercased() } ?? ""
         if mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json")) {
             return nil
         }
         return HTTPError(.unsupportedMediaType, "unsupported Content-Type '\(declared)', expected application/json")
     }
 
-    private static func trimmed(_ text: Substring) -> Substring {
-        var text = text
-        while text.first == " " || text.first == "\t" { text.removeFirst() }
-        while text.last == " " || text.last == "\t" { text.removeLast() }
-        return text
-    }
 
     /// A handler's response arrived: write it if it is still the one this connection waits for.
     func finish(_ response: Response, for pending: PendingRequest, route: String, requestID: String, sequence: Int) {
@@ -129,7 +123,12 @@ extension HTTPServerHandler {
         guard let context = self.context else { return }
         let version = head?.version ?? .http1_1
         var headers = response.headers
-        headers.replaceOrAdd(name: "content-length", value: String(response.body.readableBytes))
+        if response.status == .notModified {
+            // No content, and no Content-Length: in a 304 it would have to be the length of the 200's body.
+            headers.remove(name: "content-length")
+        } else {
+            headers.replaceOrAdd(name: "content-length", value: String(response.bodyLength))
+        }
         headers.add(name: "date", value: self.dates.current())
         if let requestID { headers.add(name: "x-request-id", value: requestID) }
         if closeAfter {
@@ -138,8 +137,10 @@ extension HTTPServerHandler {
             headers.replaceOrAdd(name: "connection", value: "keep-alive")
         }
         context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
-        if response.body.readableBytes > 0, head?.method != .HEAD {
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        if head?.method != .HEAD, response.status != .notModified {
+            for part in response.bodyParts where part.readableBytes > 0 {
+                context.write(self.wrapOutboundOut(.body(.byteBuffer(part))), promise: nil)
+            }
         }
         self.inFlight = nil
         if closeAfter {

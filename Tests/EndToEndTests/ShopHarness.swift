@@ -76,7 +76,7 @@ struct ShopHarness: Sendable {
     /// One call with a body of exact bytes.
     func call(_ method: HTTPMethod, _ path: String, bytes: [UInt8]?, headers: [(String, String)] = []) async throws -> Reply {
         let response = try await api.execute(method, path, headers: HTTPHeaders(headers), body: bytes.map { ByteBuffer(bytes: $0) })
-        return Reply(status: response.status.code, body: String(buffer: response.body))
+        return Reply(status: response.status.code, body: String(buffer: response.body), headers: response.headers)
     }
 
     /// POSTs `body`, expects 200, and returns the new ids.
@@ -117,6 +117,7 @@ struct ShopHarness: Sendable {
 struct Reply: Sendable, CustomStringConvertible {
     let status: UInt
     let body: String
+    var headers: HTTPHeaders = [:]
 
     var json: Any? {
         try? JSONSerialization.jsonObject(with: Data(body.utf8), options: [.fragmentsAllowed])

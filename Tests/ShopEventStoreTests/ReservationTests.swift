@@ -2,6 +2,7 @@ import Foundation
 import ShopDomain
 import ShopEventStore
 import ShopRedis
+import Synchronization
 import Testing
 
 @Suite("Stock reservations")
@@ -115,15 +116,48 @@ struct ReservationTests {
             let orphan = UUID().uuidString.lowercased()
             try await h.store.reserveStock(orderID: written, productIDs: [a])
             try await h.store.reserveStock(orderID: orphan, productIDs: [a, a])
-            let recent = try await h.store.reconcileReservations(olderThan: .seconds(3600)) { _ in false }
-            #expect(recent == 0)
+            let recent = try await h.store.reconcileReservations(olderThan: .seconds(3600)) { $0.map { _ in false } }
+            #expect(recent.released == 0)
 
             try await Task.sleep(for: .milliseconds(5))
-            let released = try await h.store.reconcileReservations(olderThan: .zero) { $0 == written }
-            #expect(released == 1)
+            let released = try await h.store.reconcileReservations(olderThan: .zero) { $0.map { $0 == written } }
+            #expect(released.released == 1)
             #expect(try await Self.amount(h.store, of: a) == 4)
             #expect(try await h.store.reservation(orderID: orphan).isEmpty)
             #expect(try await h.store.reservation(orderID: written) == [a: 1])
+        }
+    }
+
+    @Test("reconciliation pages through many reservations, releases every orphan once, and later passes look only at newer ones")
+    func reconcileInPages() async throws {
+        try await StoreHarness.run { (h: StoreHarness) async throws in
+            let a = try await Self.stock(h.store, 100)
+            let orders = (0..<25).map { _ in UUID().uuidString.lowercased() }
+            let orphans = Set(orders.enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
+            for order in orders { try await h.store.reserveStock(orderID: order, productIDs: [a]) }
+            try await Task.sleep(for: .milliseconds(5))
+            let asked = Mutex<[String]>([])
+            let first = try await h.store.reconcileReservations(olderThan: .zero, pageSize: 4) { ids in
+                asked.withLock { $0 += ids }
+                return ids.map { !orphans.contains($0) }
+            }
+            #expect(first.released == orphans.count)
+            #expect(asked.withLock { $0.count } == orders.count)   // each reservation checked once, none skipped
+            #expect(try await Self.amount(h.store, of: a) == 100 - orders.count + orphans.count)
+
+            // A later pass from the mark skips what was checked, and finds a new orphan.
+            let late = UUID().uuidString.lowercased()
+            try await Task.sleep(for: .milliseconds(5))
+            try await h.store.reserveStock(orderID: late, productIDs: [a])
+            try await Task.sleep(for: .milliseconds(5))
+            asked.withLock { $0 = [] }
+            let second = try await h.store.reconcileReservations(olderThan: .zero, checkedThrough: first.checkedThrough, pageSize: 4) { ids in
+                asked.withLock { $0 += ids }
+                return ids.map { _ in false }
+            }
+            #expect(asked.withLock { $0 } == [late])
+            #expect(second.released == 1)
+            #expect(second.checkedThrough >= first.checkedThrough)
         }
     }
 }

@@ -22,10 +22,12 @@ enum LuaLibrary {
 
     -- The append clock: entry ids strictly increasing across the topic's three streams, from the server's time.
     -- `created` counts creations: the ids sorted set's scores (creation order), saved with the clock.
-    local clock_ms, clock_seq, now_ms, created
+    -- A clock made anew (first append, or Redis lost it) gets a new `epoch`: readers that cache the topic reload.
+    local clock_ms, clock_seq, now_ms, created, clock_new
     local function clock_load()
       local c = redis.call('HMGET', CLOCK, 'ms', 'seq', 'created')
       clock_ms, clock_seq, created = tonumber(c[1]), tonumber(c[2]), tonumber(c[3])
+      clock_new = not clock_ms
       if not created then
         local last = redis.call('ZRANGE', IDS, -1, -1, 'WITHSCORES')
         created = tonumber(last[2]) or 0
@@ -55,6 +57,7 @@ enum LuaLibrary {
     end
     local function clock_save()
       redis.call('HSET', CLOCK, 'ms', fmt(clock_ms), 'seq', fmt(clock_seq), 'created', fmt(created))
+      if clock_new then redis.call('HSET', CLOCK, 'epoch', fmt(now_ms)); clock_new = false end
     end
 
     local function append_event(action, id, version, event_id, enc, payload, correlation)

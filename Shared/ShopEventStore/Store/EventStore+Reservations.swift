@@ -35,9 +35,12 @@ extension EventStore {
     }
 
     /// Releases reservations older than `olderThan` whose order does not exist (a crash between reserving and
-    /// writing the order); returns how many it released.
-    public func reconcileReservations(olderThan age: Duration,
-                                      orderExists: @Sendable (String) async throws -> Bool) async throws -> Int {
+    /// writing the order). Only reservations made after `checkedThrough` (Unix ms; nil: all) are looked at, a page
+    /// at a time with one existence check per page, so a pass never sends Redis a command over every live order.
+    /// Returns how many it released, and the time through which every reservation has now been checked: a
+    /// reservation's time is when it was taken, so none can appear before that mark later.
+    public func reconcileReservations(olderThan age: Duration, checkedThrough: Int64? = nil, pageSize: Int = 256,
+                                      ordersExist: @Sendable ([String]) async throws -> [Bool]) async throws -> (released: Int, checkedThrough: Int64) {
         let keys = TopicKeys(.inventory)
         let time = try await redis.send("TIME")
         guard let parts = time.array, parts.count == 2, let seconds = parts[0].int, let micros = parts[1].int else {
@@ -45,15 +48,25 @@ extension EventStore {
         }
         let ageMS = age.components.seconds * 1000 + age.components.attoseconds / 1_000_000_000_000_000
         let cutoff = Int64(seconds) * 1000 + Int64(micros / 1000) - ageMS
-        let reply = try await redis.send("ZRANGE", RESPArgument(keys.reservations), "-inf", RESPArgument(String(cutoff)), "BYSCORE")
+        let lowest = checkedThrough.map { "(\($0)" } ?? "-inf"
         var released = 0
-        for orderID in (reply.array ?? []).compactMap(\.string) {
-            guard try await !orderExists(orderID) else { continue }
-            try await releaseStock(orderID: orderID)
-            released += 1
-            logger.info("released a reservation without an order", metadata: ["order.id": "\(orderID)"])
+        var offset = 0
+        while true {
+            let reply = try await redis.send("ZRANGE", RESPArgument(keys.reservations), RESPArgument(lowest), RESPArgument(String(cutoff)),
+                                             "BYSCORE", "LIMIT", RESPArgument(offset), RESPArgument(pageSize))
+            let orderIDs = (reply.array ?? []).compactMap(\.string)
+            guard !orderIDs.isEmpty else { break }
+            let exist = try await ordersExist(orderIDs)
+            for (orderID, exists) in zip(orderIDs, exist) where !exists {
+                try await releaseStock(orderID: orderID)
+                released += 1
+                logger.info("released a reservation without an order", metadata: ["order.id": "\(orderID)"])
+            }
+            // Released reservations left the set: the next page starts after the ones that stay.
+            offset += orderIDs.count - zip(orderIDs, exist).filter { !$0.1 }.count
+            if orderIDs.count < pageSize { break }
         }
-        return released
+        return (released, max(cutoff, checkedThrough ?? cutoff))
     }
 
     private func runReservation(orderID: String, mode: String, productIDs: [String]) async throws -> [StoredEvent] {
