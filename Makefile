@@ -1,5 +1,5 @@
 # OrderShop: every target is a thin call to a script in scripts/ (read them for the details).
-.PHONY: up down reset stop start status test bench bench-http bench-redis bench-events bench-archive restore help
+.PHONY: up down reset stop start status test bench bench-http bench-redis bench-events bench-archive bench-reads restore help
 
 SERVICE ?=
 
@@ -44,6 +44,9 @@ bench-events:   ## event store appends and reads
 
 bench-archive:  ## archiving to PostgreSQL and event queries
 	$(call run-script,bench-archive)
+
+bench-reads:    ## reads at scale: 40,000 orders, GET /orders plain and 304, the mixed preset at 16 connections
+	$(call run-script,bench-reads)
 
 restore:        ## rebuild Redis projections from the PostgreSQL archive
 	$(call run-script,restore)

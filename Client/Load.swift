@@ -64,9 +64,12 @@ struct Load: AsyncParsableCommand {
     @Option(help: "Seconds before a request without an answer counts as failed.")
     var timeout: Double = 10
 
-    @Option(help: ArgumentHelp("Print only this line, filled from the first operation, e.g. 'orders: ok={ok_rate}/s p99={p99} ms'.",
-                               discussion: "Placeholders: {rate} {ok_rate} {p50} {p90} {p99} {p999} {max} {requests} {ok} {refused} {failed}."))
+    @Option(help: ArgumentHelp("Print only this line, e.g. 'orders: ok={ok_rate}/s p99={p99} ms' or 'reads p50={reads.p50} ms total={total.rate}/s'.",
+                               discussion: "Placeholders: {rate} {ok_rate} {p50} {p90} {p99} {p999} {max} {requests} {ok} {refused} {failed}, of the first operation, or of one named as {orders.p99}, {reads.p50}, {report.rate}; {total.rate} {total.ok_rate} {total.requests} {total.ok} {total.refused} {total.failed} add up every operation."))
     var line: String?
+
+    @Flag(help: "Reads send If-None-Match with the ETag of their list's last answer on the same connection (304 counts as ok).")
+    var ifNoneMatch = false
 
     @Flag(help: "Print the summary as JSON on stdout.")
     var json = false
@@ -103,7 +106,7 @@ struct Load: AsyncParsableCommand {
         let plan = LoadRunner.Plan(
             connections: connections, mix: try WorkloadMix(parsing: mix), schedule: try rate.map(OpenModelSchedule.init(rate:)),
             duration: requests != nil && duration == nil ? nil : .milliseconds(Int64((duration ?? 10) * 1000)),
-            requests: requests, showProgress: !quiet)
+            requests: requests, showProgress: !quiet, conditional: ifNoneMatch)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { group.shutdownGracefully { _ in } }
         let client = try makeClient(group: group, logger: logger)
@@ -116,8 +119,7 @@ struct Load: AsyncParsableCommand {
         }
         await client.shutdown()
         if let line {
-            let first = summary.operations.first ?? OperationStats().summary(of: .orders, elapsed: .zero)
-            print(try SummaryLine(template: line).render(first))
+            print(try SummaryLine(template: line).render(summary))
             for check in summary.checks where !check.passed {
                 FileHandle.standardError.write(Data("CHECK FAILED \(check.name): \(check.detail)\n".utf8))
             }

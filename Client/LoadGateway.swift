@@ -9,6 +9,8 @@ struct LoadGateway: Sendable {
         var body: ByteBuffer
         /// Why no answer came, when `status` is nil.
         var failure: String?
+        /// The answer's `ETag`, if it had one.
+        var etag: String? = nil
 
         var bytes: [UInt8] { Array(body.readableBytesView) }
         var text: String { String(buffer: body) }
@@ -16,11 +18,14 @@ struct LoadGateway: Sendable {
 
     let client: HTTPClient
 
-    /// Sends a request with an optional JSON body; transport failures become an answer without status.
-    func send(_ method: HTTPMethod, _ path: String, json: String? = nil) async -> Answer {
+    /// Sends a request with an optional JSON body (and `If-None-Match` when `ifNoneMatch` is given); transport
+    /// failures become an answer without status.
+    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, ifNoneMatch: String? = nil) async -> Answer {
         do {
-            let response = try await client.execute(method, path, body: json.map { ByteBuffer(string: $0) })
-            return Answer(status: Int(response.status.code), body: response.body, failure: nil)
+            let headers = ifNoneMatch.map { HTTPHeaders([("if-none-match", $0)]) } ?? [:]
+            let response = try await client.execute(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) })
+            return Answer(status: Int(response.status.code), body: response.body, failure: nil,
+                          etag: response.headers.first(name: "etag"))
         } catch {
             return Answer(status: nil, body: ByteBuffer(), failure: "\(error)")
         }

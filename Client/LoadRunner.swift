@@ -18,6 +18,8 @@ struct LoadRunner: Sendable {
         var requests: Int?
         /// Print a progress line every second.
         var showProgress: Bool
+        /// Reads send `If-None-Match` with the `ETag` of the same list's last answer on that connection (304 is ok).
+        var conditional = false
     }
 
     let gateway: LoadGateway
@@ -49,6 +51,7 @@ struct LoadRunner: Sendable {
     private func runVirtualUser(start: ContinuousClock.Instant, tickets: TicketDispenser) async {
         let clock = ContinuousClock()
         let end = plan.duration.map { start + $0 }
+        var etags: [String: String] = [:]   // path → the ETag of its last answer on this connection
         while !Task.isCancelled {
             let ticket = tickets.take()
             if let limit = plan.requests, ticket >= limit { return }
@@ -65,12 +68,13 @@ struct LoadRunner: Sendable {
                 due = clock.now
                 if let end, due >= end { return }
             }
-            await perform(plan.mix.operation(at: ticket), ticket: ticket, due: due, clock: clock)
+            await perform(plan.mix.operation(at: ticket), ticket: ticket, due: due, clock: clock, etags: &etags)
         }
     }
 
     /// Sends one request and records it, its latency counted from `due` (the open model's correction).
-    private func perform(_ operation: LoadOperation, ticket: Int, due: ContinuousClock.Instant, clock: ContinuousClock) async {
+    private func perform(_ operation: LoadOperation, ticket: Int, due: ContinuousClock.Instant, clock: ContinuousClock,
+                         etags: inout [String: String]) async {
         let answer: LoadGateway.Answer
         var order: (id: String, products: [String])?
         switch operation {
@@ -87,10 +91,10 @@ struct LoadRunner: Sendable {
                     return
                 }
             }
-        case .reads:
-            answer = await gateway.send(.GET, "/orders")
-        case .report:
-            answer = await gateway.send(.GET, "/report")
+        case .reads, .report:
+            let path = operation == .reads ? "/orders" : "/report"
+            answer = await gateway.send(.GET, path, ifNoneMatch: plan.conditional ? etags[path] : nil)
+            if plan.conditional, let etag = answer.etag { etags[path] = etag }
         }
         let latency = clock.now - due
         let outcome = answer.status.map(operation.outcome(status:)) ?? .failed

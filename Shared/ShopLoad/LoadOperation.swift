@@ -11,6 +11,7 @@ public enum LoadOperation: String, CaseIterable, Codable, Sendable, Comparable {
     public func outcome(status: Int) -> RequestOutcome {
         switch status {
         case 200..<300: return .ok
+        case 304 where self != .orders: return .ok   // a conditional read: the list the client holds is current
         case 409 where self == .orders: return .refused
         default: return .failed
         }

@@ -67,7 +67,18 @@ import Testing
         #expect(reads.render(orders) == "reads: 100 req/s 1000 900 100 0")
     }
 
-    @Test(arguments: ["ok={okrate}", "p99={p99", "{}", "{P99}"])
+    @Test func fillsNamedOperationsAndTotalsFromARun() throws {
+        var orders = OperationStats(), reads = OperationStats()
+        for _ in 0..<600 { orders.record(latency: .milliseconds(2), status: 200, outcome: .ok) }
+        for _ in 0..<300 { reads.record(latency: .milliseconds(20), status: 200, outcome: .ok) }
+        let summary = LoadSummary(model: "closed", connections: 16, targetRate: nil, mix: "mixed", durationSeconds: 10,
+                                  operations: [orders.summary(of: .orders, elapsed: .seconds(10)), reads.summary(of: .reads, elapsed: .seconds(10))],
+                                  checks: [], unsent: 0)
+        let line = try SummaryLine(template: "mixed: orders ok={orders.ok_rate}/s p99={orders.p99} ms reads p50={reads.p50} ms report p50={report.p50} ms total={total.rate} req/s first={rate}")
+        #expect(line.render(summary) == "mixed: orders ok=60/s p99=2.00 ms reads p50=20.00 ms report p50=0.00 ms total=90 req/s first=60")
+    }
+
+    @Test(arguments: ["ok={okrate}", "p99={p99", "{}", "{P99}", "{total.p99}", "{writes.p50}", "{orders.}"])
     func unknownOrBrokenPlaceholdersAreRefused(template: String) {
         #expect(throws: LoadError.self) { try SummaryLine(template: template) }
     }
