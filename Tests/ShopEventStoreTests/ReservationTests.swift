@@ -160,4 +160,22 @@ struct ReservationTests {
             #expect(second.checkedThrough >= first.checkedThrough)
         }
     }
+
+    @Test("reconciliation pages correctly through many reservations taken in the same millisecond")
+    func reconcileTies() async throws {
+        try await StoreHarness.run { (h: StoreHarness) async throws in
+            let orders = (0..<11).map { "order-\($0)" }
+            for order in orders { _ = try await h.client.send("ZADD", RESPArgument(TopicKeys(.inventory).reservations), "1000", RESPArgument(order)) }
+            let orphans: Set<String> = ["order-1", "order-2", "order-6", "order-10"]
+            let asked = Mutex<[String]>([])
+            let pass = try await h.store.reconcileReservations(olderThan: .zero, pageSize: 3) { ids in
+                asked.withLock { $0 += ids }
+                return ids.map { !orphans.contains($0) }
+            }
+            #expect(pass.released == orphans.count)
+            #expect(asked.withLock { $0.sorted() } == orders.sorted())
+            let left = try await h.client.send("ZRANGE", RESPArgument(TopicKeys(.inventory).reservations), "0", "-1")
+            #expect(Set((left.array ?? []).compactMap(\.string)) == Set(orders).subtracting(orphans))
+        }
+    }
 }

@@ -48,23 +48,34 @@ extension EventStore {
         }
         let ageMS = age.components.seconds * 1000 + age.components.attoseconds / 1_000_000_000_000_000
         let cutoff = Int64(seconds) * 1000 + Int64(micros / 1000) - ageMS
-        let lowest = checkedThrough.map { "(\($0)" } ?? "-inf"
+        // Pages go by score (a range by rank offset would walk every member before it): each starts at the last
+        // page's last score, skipping the members of that score that stayed.
+        var lowest = checkedThrough.map { "(\($0)" } ?? "-inf"
+        var skip = 0
         var released = 0
-        var offset = 0
         while true {
             let reply = try await redis.send("ZRANGE", RESPArgument(keys.reservations), RESPArgument(lowest), RESPArgument(String(cutoff)),
-                                             "BYSCORE", "LIMIT", RESPArgument(offset), RESPArgument(pageSize))
-            let orderIDs = (reply.array ?? []).compactMap(\.string)
-            guard !orderIDs.isEmpty else { break }
-            let exist = try await ordersExist(orderIDs)
-            for (orderID, exists) in zip(orderIDs, exist) where !exists {
-                try await releaseStock(orderID: orderID)
-                released += 1
-                logger.info("released a reservation without an order", metadata: ["order.id": "\(orderID)"])
+                                             "BYSCORE", "LIMIT", RESPArgument(skip), RESPArgument(pageSize), "WITHSCORES")
+            let flat = reply.array ?? []
+            let page = stride(from: 0, to: flat.count - 1, by: 2).compactMap { index -> (order: String, score: String)? in
+                guard let order = flat[index].string, let score = flat[index + 1].string else { return nil }
+                return (order, score)
             }
-            // Released reservations left the set: the next page starts after the ones that stay.
-            offset += orderIDs.count - zip(orderIDs, exist).filter { !$0.1 }.count
-            if orderIDs.count < pageSize { break }
+            guard let lastScore = page.last?.score else { break }
+            let exist = try await ordersExist(page.map(\.order))
+            var keptAtLast = 0
+            for ((order, score), exists) in zip(page, exist) {
+                if exists {
+                    if score == lastScore { keptAtLast += 1 }
+                    continue
+                }
+                try await releaseStock(orderID: order)
+                released += 1
+                logger.info("released a reservation without an order", metadata: ["order.id": "\(order)"])
+            }
+            if page.count < pageSize { break }
+            skip = lowest == lastScore ? skip + keptAtLast : keptAtLast
+            lowest = lastScore
         }
         return (released, max(cutoff, checkedThrough ?? cutoff))
     }
