@@ -29,7 +29,7 @@ measure() {
   start_fresh_stack
   "$CLIENT" load --url "$GATEWAY" --connections 4 --mix orders --requests 4 --preload-orders "$ORDERS" --settle 600 \
     --quiet --line "# preloaded $ORDERS orders$label" || FAILED=1
-  redis-cli -p "$REDIS_PORT" CONFIG SET slowlog-log-slower-than 2000 >/dev/null
+  redis-cli -p "$REDIS_PORT" CONFIG SET slowlog-log-slower-than 2000 slowlog-max-len 100000 >/dev/null
   redis-cli -p "$REDIS_PORT" SLOWLOG RESET >/dev/null
   "$CLIENT" load --url "$GATEWAY" --connections 1 --mix reads --duration 3 --quiet \
     --line "orders-list: n=$ORDERS p50={p50} ms p99={p99} ms$label" || FAILED=1
@@ -40,9 +40,13 @@ measure() {
     | tee "$WORK/mixed.line" || FAILED=1
   cp "$WORK/mixed.line" "/tmp/ordershop-bench-reads${mark:+-$mark}.line"
   say "slowlog: $(redis-cli -p "$REDIS_PORT" SLOWLOG LEN) commands over 2 ms$label"
-  # Each entry: id, time, microseconds, the command's first words.
-  redis-cli -p "$REDIS_PORT" --no-raw SLOWLOG GET 5 | awk '/^ *[0-9]+\) [0-9]+\) \(integer\)/ { n++ } { print }' \
-    | grep -E '\(integer\) [0-9]{4,}|"' | head -20 | sed 's/^/#   /'
+  # The slowest five: microseconds, client name, the command and its first arguments.
+  redis-cli -p "$REDIS_PORT" --json SLOWLOG GET 128 | python3 -c '
+import json, sys
+entries = sorted(json.load(sys.stdin), key=lambda e: -e[2])[:5]
+for e in entries:
+    print("#   %d us  %s  %s" % (e[2], e[5] or e[4], " ".join(str(a) for a in e[3][:4])[:100]))
+'
   fresh_stack_cleanup
   trap - EXIT
 }
