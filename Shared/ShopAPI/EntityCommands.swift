@@ -40,7 +40,7 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
         try await StoreFailure.translating(topic: Made.topic) { try await hooks.willCreate(entities) }
         do {
             let events = try entities.map { entity in
-                NewEvent(action: .created, aggregateID: entity.id, entity: try Self.encode(entity), expectedVersion: 0,
+                NewEvent(action: .created, aggregateID: entity.id, entity: try EventStore.encode(entity), expectedVersion: 0,
                          correlationID: request.requestID)
             }
             _ = try await store.append(events, topic: Made.topic)
@@ -100,13 +100,6 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
         }
     }
 
-    /// The entity's JSON with its keys in one fixed order, so equal entities give equal events and answers.
-    private static func encode(_ entity: Made) throws -> [UInt8] {
-        if let json = entity.sortedKeysJSON { return json }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return Array(try encoder.encode(entity))
-    }
 
     /// The body of a successful PUT or DELETE, as the original answered.
     static var accepted: Response { .json(bytes: ByteBuffer(string: "true")) }

@@ -138,10 +138,22 @@ extension HTTPServerHandler {
         }
         context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
         if head?.method != .HEAD, response.status != .notModified {
+            if response.bodyLength > Self.bodySliceSize {
+                self.writeInSlices(BodySlices(response.bodyParts), context: context) { handler in
+                    handler.finishResponse(closeAfter: closeAfter)
+                }
+                return
+            }
             for part in response.bodyParts where part.readableBytes > 0 {
                 context.write(self.wrapOutboundOut(.body(.byteBuffer(part))), promise: nil)
             }
         }
+        self.finishResponse(closeAfter: closeAfter)
+    }
+
+    /// The body is written: end the response, then close or move on to the next queued request.
+    func finishResponse(closeAfter: Bool) {
+        guard let context = self.context else { return }
         self.inFlight = nil
         if closeAfter {
             self.inputClosed = true

@@ -66,6 +66,23 @@ struct DocumentCacheTests {
         }
     }
 
+    @Test("a read racing the topic's very first writes (its clock made meanwhile) answers, fresh", .timeLimit(.minutes(2)))
+    func firstWriteRace() async throws {
+        try await StoreHarness.run { (h: StoreHarness) async throws in
+            for round in 0..<30 {
+                let cache = DocumentCache(store: h.store)
+                _ = try await h.client.send("FLUSHALL")
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { _ = try await h.store.create([Product(id: "", name: "First \(round)", price: 1)]) }
+                    group.addTask { _ = try await cache.list(.product) }
+                    group.addTask { _ = try await cache.list(.product) }
+                    try await group.waitForAll()
+                }
+                #expect(try await Self.cached(cache, .product) == Self.reference(h.store, .product))
+            }
+        }
+    }
+
     @Test("a new cache loads the projection in pages, also when the streams were trimmed before it")
     func loadsProjection() async throws {
         try await StoreHarness.run { (h: StoreHarness) async throws in

@@ -24,6 +24,9 @@ public actor DocumentCache {
         var loaded = false
         var refreshing = false
         var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Refreshes started, and the number of the last one that completed (they run one at a time).
+        var refreshesStarted = 0
+        var lastCompleted = 0
     }
 
     /// A cache over the store's projections; nothing is read until the first query.
@@ -40,17 +43,21 @@ public actor DocumentCache {
     /// Several topics' documents, each as fresh as Redis was when the call began (their clocks in one round trip).
     public func lists(_ wanted: [Topic]) async throws -> [DocumentList] {
         let clocks = try await store.clocks(wanted)
+        // A refresh that starts from here on reads Redis after these clocks: once one has completed, the topic is
+        // at least as fresh as they say, whatever they say (also when a clock was made anew meanwhile).
+        let started = wanted.map { topics[$0]?.refreshesStarted ?? 0 }
         var result: [DocumentList] = []
         result.reserveCapacity(wanted.count)
-        for (topic, clock) in zip(wanted, clocks) {
-            result.append(try await fresh(topic, clock: clock))
+        for (index, topic) in wanted.enumerated() {
+            result.append(try await fresh(topic, clock: clocks[index], refreshesBefore: started[index]))
         }
         return result
     }
 
-    private func fresh(_ topic: Topic, clock: EventStore.TopicClock) async throws -> DocumentList {
+    private func fresh(_ topic: Topic, clock: EventStore.TopicClock, refreshesBefore: Int) async throws -> DocumentList {
         while true {
             let state = topics[topic] ?? TopicState(list: DocumentList(uniqueField: TopicSchema.of(topic).uniqueField))
+            if state.lastCompleted > refreshesBefore { return state.list }
             if state.loaded, state.epoch == clock.epoch, state.position >= clock.position { return state.list }
             if state.refreshing {
                 await withCheckedContinuation { topics[topic, default: state].waiters.append($0) }
@@ -58,17 +65,20 @@ public actor DocumentCache {
             }
             topics[topic] = state
             topics[topic]!.refreshing = true
+            topics[topic]!.refreshesStarted += 1
+            let number = topics[topic]!.refreshesStarted
             do {
                 try await refresh(topic, clock: clock)
             } catch {
-                finishRefresh(topic)
+                finishRefresh(topic, completed: nil)
                 throw error
             }
-            finishRefresh(topic)
+            finishRefresh(topic, completed: number)
         }
     }
 
-    private func finishRefresh(_ topic: Topic) {
+    private func finishRefresh(_ topic: Topic, completed number: Int?) {
+        if let number { topics[topic]!.lastCompleted = number }
         topics[topic]!.refreshing = false
         let waiters = topics[topic]!.waiters
         topics[topic]!.waiters = []

@@ -116,7 +116,10 @@ extension EventStore {
         return try await append([event], topic: E.topic)[0]
     }
 
-    static func encode<E: Entity>(_ entity: E) throws -> [UInt8] {
+    /// The entity's JSON with its keys in one fixed (sorted) order, so equal entities give equal events and answers:
+    /// written directly where the type can, else by `JSONEncoder` (whose key order is not fixed otherwise).
+    public static func encode<E: Entity>(_ entity: E) throws -> [UInt8] {
+        if let json = entity.sortedKeysJSON { return json }
         do {
             return Array(try jsonEncoder.encode(entity))
         } catch {

@@ -60,7 +60,11 @@ public struct EventStore: Sendable {
     }
 
     static var jsonDecoder: JSONDecoder { JSONDecoder() }
-    static var jsonEncoder: JSONEncoder { JSONEncoder() }
+    static var jsonEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
 
     /// The arguments every script starts with: key base, unique field, list fields.
     static func scriptPrefix(base: String, schema: TopicSchema) -> [RESPArgument] {
