@@ -126,6 +126,8 @@ public final class HTTPClient: Sendable {
             let channel = try await ClientBootstrap(group: self.eventLoopGroup)
                 .connectTimeout(TimeAmount(self.configuration.connectTimeout))
                 .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+                // Reads grow up to 1 MiB while a large answer streams in (a full list is megabytes), fewer syscalls.
+                .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let operations = channel.pipeline.syncOperations

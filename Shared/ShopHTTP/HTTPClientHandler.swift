@@ -66,6 +66,10 @@ final class HTTPClientHandler: ChannelInboundHandler {
         case .head(let head):
             self.exchange!.head = head
             self.isReusable = head.isKeepAlive
+            // The body's room at once when its length is announced: no regrowing copies of a large answer.
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > 0, length <= self.maxBodySize {
+                self.exchange!.body.reserveCapacity(length)
+            }
         case .body(var chunk):
             if self.exchange!.body.readableBytes + chunk.readableBytes > self.maxBodySize {
                 self.fail(HTTPClientError(.responseTooLarge, "response body exceeds \(self.maxBodySize) bytes"))
