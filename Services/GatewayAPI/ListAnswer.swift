@@ -8,12 +8,12 @@ enum ListAnswer {
     /// The most entities one page may hold (and a page's size when only `after` is given).
     static let maxLimit = 10_000
 
-    static func answer(_ request: Request, list: DocumentList, where isIncluded: ((String) -> Bool)? = nil) throws -> Response {
+    static func answer(_ request: Request, list: DocumentList, where isIncluded: ((String) -> Bool)? = nil) async throws -> Response {
         let paged = request.query["limit"] != nil || request.query["after"] != nil
-        if !paged, isIncluded == nil {
-            let etag = list.etag
+        if !paged {
+            let (parts, etag) = if let isIncluded { await list.filtered(where: isIncluded) } else { (list.jsonParts, list.etag) }
             if request.ifNoneMatch(etag) { return .notModified(etag: etag) }
-            return Response.json(parts: list.jsonParts).tagged(etag)
+            return Response.json(parts: parts).tagged(etag)
         }
         let limit = paged ? try request.integerQuery("limit", default: maxLimit, in: 1...maxLimit) : nil
         let after = try request.query["after"].map { _ in try request.entityID(query: "after") }

@@ -15,7 +15,7 @@ struct QueryRoutes: Sendable {
             let paths = EntityPaths.of(topic)
             router.get(paths.collection) { request in
                 let list = try await StoreFailure.translating(topic: topic) { try await cache.list(topic) }
-                return try ListAnswer.answer(request, list: list)
+                return try await ListAnswer.answer(request, list: list)
             }
             router.get(paths.item) { request in try await one(topic, request) }
         }
@@ -40,7 +40,7 @@ struct QueryRoutes: Sendable {
     func unbilled(_ request: Request) async throws -> Response {
         let lists = try await StoreFailure.translating(topic: .order) { try await cache.lists([.order, .billing]) }
         let billings = lists[1]
-        return try ListAnswer.answer(request, list: lists[0], where: { !billings.holds(uniqueValue: $0) })
+        return try await ListAnswer.answer(request, list: lists[0], where: { !billings.holds(uniqueValue: $0) })
     }
 
     /// Every list at once: `{"products":…,"inventory":…,"customers":…,"orders":…,"billings":…}`.

@@ -146,6 +146,22 @@ struct DocumentListTests {
         #expect(String(buffer: page.json) == "[]")
     }
 
+    @Test("the whole list filtered in parts is the same JSON, with the same tag, as a filtered page")
+    func filteredParts() async throws {
+        var list = DocumentList()
+        for index in 0..<2000 { list.upsert(id: "e\(index)", document: Self.document("e\(index)", index)) }
+        for index in stride(from: 0, to: 2000, by: 3) { list.remove(id: "e\(index)") }
+        list.seal()
+        let keep: (String) -> Bool = { Int($0.dropFirst())! % 5 != 0 }
+        let filtered = await list.filtered(where: keep)
+        let page = try list.page(where: keep)
+        #expect(Self.text(filtered.parts) == String(buffer: page.json))
+        #expect(filtered.etag == page.etag)
+        let all = await list.filtered { _ in true }
+        #expect(Self.text(all.parts) == Self.text(list.jsonParts) && all.etag == list.etag)
+        #expect(Self.text(await DocumentList().filtered { _ in true }.parts) == "[]")
+    }
+
     static func ids(_ json: ByteBuffer) -> [String] {
         let text = String(buffer: json)
         return text.split(separator: "\"id\":\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
