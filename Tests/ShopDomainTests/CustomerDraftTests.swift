@@ -27,6 +27,15 @@ import ShopDomain
         #expect(postError(#"{"name": "Zoë", "email": "\#(local)é@x.io"}"#, CustomerDraft.self) != nil)
     }
 
+    /// Found by Schemathesis: "@" followed by a combining mark or an emoji modifier is one Character, so a split
+    /// by characters found no "@" in an address the documented rule accepts.
+    @Test func findsTheAtSignBeforeACombiningMark() throws {
+        for email in ["ann@\u{1F3FB}x.io", "ann@\u{1D189}x.io", "ann@\u{301}x.io"] {
+            #expect(try postDrafts(#"{"name": "Ann", "email": "\#(email)"}"#, CustomerDraft.self)[0].email == email)
+        }
+        #expect(postError(#"{"name": "Ann", "email": "ann\u0301x.io"}"#, CustomerDraft.self) != nil)
+    }
+
     @Test func keepsUnicodeNamesExactly() throws {
         let drafts = try postDrafts(#"{"name": "Zoë \u00e9 😀", "email": "zoë@bücher.de"}"#, CustomerDraft.self)
         #expect(drafts[0].name == "Zoë é 😀")
