@@ -35,6 +35,7 @@ BIN="${ORDERSHOP_BIN_DIR:-$(swift build --show-bin-path)}"
 CLIENT="$BIN/ordershop-client"
 [[ -x "$BIN/gateway-api" ]] || die "$BIN/gateway-api is not built"
 start_fresh_stack
+export ORDERSHOP_GATEWAY="$GATEWAY"  # where hooks.py makes its fixtures
 "$python" scripts/openapi/tool.py served "$GATEWAY"
 "$python" scripts/openapi/tool.py tested "$GATEWAY" "$WORK/openapi.json"
 
@@ -57,6 +58,8 @@ set +e
 status=$?
 set -e
 sent=$(($(gateway_requests) - before))
+# Not a failure of the API, but worth a look: events the reacting services gave up on (e.g. a message refused).
+curl -fsS "$GATEWAY/status" | "$python" -c 'import json, sys; d = json.load(sys.stdin)["dead_letters"]; print("dead letters after the run:", d or "none")' || true
 say "Schemathesis sent $sent requests in $((SECONDS - started)) s${seed:+ (seed $seed)}: $([[ $status == 0 ]] && echo "no failure" || echo "FAILED (exit $status)")"
 if ((status != 0)); then
   for exe in $(service_names); do

@@ -48,12 +48,7 @@ struct StrictFields {
     func email(_ name: String) throws(ValidationError) -> String {
         let value = try string(name)
         try checkText(value, field: name, maxLength: DomainLimits.maxEmailLength)
-        // Split by scalars, not characters: "@" followed by a combining mark or an emoji modifier is one character.
-        let parts = value.unicodeScalars.split(separator: "@", omittingEmptySubsequences: false)
-        let plausible = parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
-            && parts[0].count <= DomainLimits.maxEmailLocalPartLength
-            && !value.unicodeScalars.contains { $0.properties.isWhitespace }
-        guard plausible else {
+        guard EmailAddress.isPlausible(value) else {
             throw error(.invalidValue, "'\(name)' must be an e-mail address like name@example.com, found \(Quote.value(value))")
         }
         return value

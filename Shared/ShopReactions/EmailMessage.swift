@@ -38,7 +38,7 @@ public struct EmailMessage: Codable, Sendable, Equatable {
             throw ValidationError(.wrongType, #"expected a JSON object {"to", "msg", "key"}"#)
         }
         to = try Self.text(container, .to, maxLength: Self.maxRecipientLength, lineBreaks: false)
-        guard !to.unicodeScalars.contains(where: { $0.properties.isWhitespace }), to.contains("@") else {
+        guard EmailAddress.isPlausible(to) else {
             throw ValidationError(.invalidValue, "'to' must be an e-mail address like name@example.com")
         }
         msg = try Self.text(container, .msg, maxLength: Self.maxTextLength, lineBreaks: true)

@@ -1,15 +1,24 @@
-"""Schemathesis hooks of OrderShop (loaded through schemathesis.toml): a check that a refused request wrote nothing.
+"""Schemathesis hooks of OrderShop (loaded through schemathesis.toml): a check that a refused request wrote nothing,
+and references that exist for most valid orders, billings and inventory entries.
 
 Every change in the shop is an event appended to one of the `events:{topic}_<action>` streams in Redis, so the
 sum of their lengths counts what was written. It is read right before and right after each call (the run has one
 worker, so nothing else writes in between: the reacting services record messages, never events), and a response
 with a 4xx status whose call moved the count fails the run. Redis is `REDIS_URL` (the stack's), 127.0.0.1:6379
 by default, as `make up` runs it.
+
+Random ids in a valid body name entities that do not exist, so every valid order, billing and inventory entry would
+be refused with 422 and the paths that reserve stock, bill and swap reservations would never run. So three in four
+valid (positive) bodies of those operations get existing references: a customer and eight products with ample
+stock made at the first call (through the API at `ORDERSHOP_GATEWAY`, http://127.0.0.1:5000 by default), orders and
+products that this run created. The bodies stay schema-valid; the fourth keeps its random ids for the 422 path.
 """
 
 import atexit
+import json
 import os
 import socket
+import urllib.request
 from urllib.parse import urlparse
 
 import schemathesis
@@ -96,8 +105,58 @@ def events_written() -> int:
     return sum(REDIS.pipeline([("XLEN", stream) for stream in STREAMS]))
 
 
+GATEWAY = (os.environ.get("ORDERSHOP_GATEWAY") or "http://127.0.0.1:5000").rstrip("/")
+FIXTURES: dict[str, object] = {}
+ORDERS: list[str] = []      # orders this run created, for billings
+UNSTOCKED: list[str] = []   # products this run created, without an inventory entry yet
+
+
+def post(path: str, body) -> list[str]:
+    request = urllib.request.Request(GATEWAY + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=20) as answer:
+        return json.loads(answer.read())
+
+
+def fixtures() -> dict[str, object]:
+    if not FIXTURES:
+        FIXTURES["customer"] = post("/customer", {"name": "Schemathesis", "email": "schemathesis@example.com"})[0]
+        products = post("/products", [{"name": f"Fixture {n}", "price": 100 + n} for n in range(8)])
+        post("/inventory", [{"product_id": product, "amount": 1_000_000_000} for product in products])
+        FIXTURES["products"] = products
+    return FIXTURES
+
+
+def pick(choices: list[str], key: str) -> str | None:
+    """One of `choices`, chosen by the generated id it replaces (so a seed gives the same run)."""
+    return choices[int(key[:8], 16) % len(choices)] if choices else None
+
+
+def with_existing_references(method: str, path: str, draft) -> None:
+    if not isinstance(draft, dict):
+        return
+    key = next((value for value in draft.values() if isinstance(value, str) and len(value) == 36), None)
+    if key is None or int(key[:8], 16) % 4 == 0:
+        return  # the fourth valid body keeps its random references: 422
+    if path.startswith("/order") and path != "/orders/unbilled":
+        references = fixtures()
+        if "customer_id" in draft:
+            draft["customer_id"] = references["customer"]
+        if isinstance(draft.get("product_ids"), list):
+            draft["product_ids"] = [pick(references["products"], id) if isinstance(id, str) and len(id) == 36 else id
+                                    for id in draft["product_ids"]]
+    elif path.startswith("/billing") and "order_id" in draft and ORDERS:
+        draft["order_id"] = pick(ORDERS, key)
+    elif path.startswith("/inventory") and "product_id" in draft and UNSTOCKED:
+        draft["product_id"] = UNSTOCKED.pop() if method == "POST" else pick(UNSTOCKED, key)
+
+
 @schemathesis.hook
 def before_call(context, case, kwargs):
+    meta = getattr(case, "meta", None)
+    if case.method in ("POST", "PUT") and meta is not None and meta.generation.mode.is_positive:
+        for draft in case.body if isinstance(case.body, list) else [case.body]:
+            with_existing_references(case.method, case.path, draft)
     BEFORE[case.id] = events_written()
 
 
@@ -105,6 +164,9 @@ def before_call(context, case, kwargs):
 def after_call(context, case, response):
     if case.id in BEFORE:
         WRITTEN[case.id] = events_written() - BEFORE.pop(case.id)
+    if case.method == "POST" and response.status_code == 200 and case.path in ("/order", "/orders", "/product", "/products"):
+        ids = response.json()
+        (ORDERS if case.path.startswith("/order") else UNSTOCKED).extend(ids[:50])
 
 
 @schemathesis.check
@@ -123,5 +185,7 @@ def no_event_from_a_refused_request(ctx, response, case):
 @atexit.register
 def summary() -> None:
     if WRITTEN:
+        lengths = REDIS.pipeline([("XLEN", stream) for stream in STREAMS])
+        by_stream = ", ".join(f"{stream.removeprefix('events:')} {length}" for stream, length in zip(STREAMS, lengths) if length)
         print(f"no_event_from_a_refused_request: {len(WRITTEN)} calls measured, {len(REFUSED)} refused with 4xx; "
-              f"{events_written()} events in the stack's streams now")
+              f"{sum(lengths)} events in the stack's streams now ({by_stream})")
