@@ -16,7 +16,7 @@ struct ReactionTests {
 
     @Test("crm-service stopped, 5 customers created, started again: 5 welcomes, each once")
     func catchUpAfterStop() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         let executables = ["gateway-api", "customer-service", "crm-service", "msg-service"]
         try await withServiceStack(executables, environment: Self.environment(redis)) { stack in
@@ -36,7 +36,7 @@ struct ReactionTests {
 
     @Test("crm-service killed (-9) in the middle of a burst of 20 customers: after a restart all 20 welcomed once")
     func catchUpAfterKill() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         let executables = ["gateway-api", "customer-service", "crm-service", "msg-service"]
         try await withServiceStack(executables, environment: Self.environment(redis)) { stack in
@@ -62,7 +62,7 @@ struct ReactionTests {
 
     @Test("crm-service killed while msg-service is down: its delivered entries are claimed after the restart and sent once")
     func claimAfterKillDuringOutage() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         let executables = ["gateway-api", "customer-service", "crm-service", "msg-service"]
         try await withServiceStack(executables, environment: Self.environment(redis)) { stack in
@@ -84,7 +84,8 @@ struct ReactionTests {
         }
     }
 
-    @Test("Redis killed under crm-service and msg-service: POST /email is a 503 meanwhile; after the restart the next customers are welcomed once")
+    @Test("Redis killed under crm-service and msg-service: POST /email is a 503 meanwhile; after the restart the next customers are welcomed once",
+          .disabled(if: TestRedis.clusterRequested, "kills and restarts one redis-server"))
     func redisRestart() async throws {
         let redis = try await RedisTestServer.start(RedisTestServer.Options(appendOnly: true))
         defer { redis.stop() }
@@ -120,7 +121,7 @@ struct ReactionTests {
 
     @Test("an order and its billing: confirmation, payment request and thank-you, each once, with the prices summed")
     func orderAndBillingMessages() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         let executables = ["gateway-api", "customer-service", "product-service", "inventory-service", "order-service",
                            "billing-service", "crm-service", "msg-service"]
@@ -150,7 +151,7 @@ struct ReactionTests {
 
     @Test("crm-service catching up after an order's customer and product were deleted still writes their names")
     func catchUpAfterDeletion() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         let executables = ["gateway-api", "customer-service", "product-service", "inventory-service", "order-service",
                            "crm-service", "msg-service"]
@@ -212,7 +213,7 @@ struct ReactionTests {
 
     @Test("msg-service records a message once per key, also under 20 concurrent deliveries, text unchanged")
     func messageOncePerKey() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         try await withServiceStack(["gateway-api", "msg-service"], environment: Self.environment(redis)) { stack in
             let shop = try ShopClient(stack)
@@ -236,7 +237,7 @@ struct ReactionTests {
 
     @Test("msg-service records a batch (a JSON array) in order, each once per key, and answers per message")
     func messageBatch() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         try await withServiceStack(["gateway-api", "msg-service"], environment: Self.environment(redis)) { stack in
             let shop = try ShopClient(stack)
@@ -263,7 +264,7 @@ struct ReactionTests {
 
     @Test("msg-service answers bad input with a clear 400 (415 for a non-JSON type) and records nothing")
     func badMessages() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         try await withServiceStack(["gateway-api", "msg-service"], environment: Self.environment(redis)) { stack in
             let shop = try ShopClient(stack)
@@ -309,7 +310,15 @@ struct ReactionTests {
     }
 
     static func environment(_ redis: RedisTestServer) -> [String: String] {
-        environmentDefaults.merging(["REDIS_URL": redis.url]) { _, given in given }
+        environment(url: redis.url)
+    }
+
+    static func environment(_ redis: TestRedis) -> [String: String] {
+        environment(url: redis.url)
+    }
+
+    static func environment(url: String) -> [String: String] {
+        environmentDefaults.merging(["REDIS_URL": url]) { _, given in given }
     }
 
     /// msg-service's answer to `POST /email`.

@@ -8,7 +8,7 @@ import Testing
 struct ScenarioTests {
     @Test("the scenario passes on a fresh stack, messages included, and again on the same stack")
     func scenarioPasses() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         let database = try await PostgresTestServer.shared().createDatabase(prefix: "scenario")
         let environment = ["REDIS_URL": redis.url, "DATABASE_URL": database]
@@ -26,7 +26,7 @@ struct ScenarioTests {
 
     @Test("the scenario stops at the first failing answer with a clear message and a non-zero status")
     func scenarioFailsClearly() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         let executables = ["gateway-api", "customer-service", "product-service", "inventory-service", "order-service"]
         try await withServiceStack(executables, environment: ["REDIS_URL": redis.url]) { stack in

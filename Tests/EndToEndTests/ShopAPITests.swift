@@ -159,15 +159,17 @@ struct ShopAPITests {
         }
     }
 
-    @Test("Redis restarted under the running services: commands and queries work again without a restart")
+    @Test("Redis restarted under the running services: commands and queries work again without a restart",
+          .disabled(if: TestRedis.clusterRequested, "restarts one redis-server"))
     func redisRestart() async throws {
         try await ShopHarness.run(appendOnly: true) { shop in
             let kept = try await shop.create("/customer", #"{"name":"Hal","email":"hal@example.com"}"#)[0]
-            await shop.redisServer.shutdown()
+            let redisServer = try #require(shop.redisServer)
+            await redisServer.shutdown()
             let down = try await shop.call(.GET, "/customers")
             #expect(down.status == 503 && down.error != nil, "\(down)")
             #expect(try await shop.call(.POST, "/customer", #"{"name":"Ida","email":"ida@example.com"}"#).status == 503)
-            try await shop.redisServer.restart()
+            try await redisServer.restart()
             var created: [String] = []
             #expect(try await ShopHarness.eventually {
                 created = (try? await shop.create("/customer", #"{"name":"Ida","email":"ida@example.com"}"#)) ?? []

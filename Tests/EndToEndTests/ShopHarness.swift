@@ -7,11 +7,12 @@ import ShopHTTP
 import ShopRedis
 import ShopTestSupport
 
-/// The gateway and the five owning services on a private Redis, with a client for the public API and a store
+/// The gateway and the five owning services on a private Redis (a cluster with `SHOP_TEST_REDIS=cluster`), with a client for the public API and a store
 /// on the same Redis to look behind the API (event counts, projections, verification).
 struct ShopHarness: Sendable {
     let stack: ServiceStack
-    let redisServer: RedisTestServer
+    /// The single redis-server of an `appendOnly` run (which tests restart); nil otherwise.
+    let redisServer: RedisTestServer?
     let api: HTTPClient
     let redis: RedisClient
     let store: EventStore
@@ -34,17 +35,22 @@ struct ShopHarness: Sendable {
         executables: [String] = executables, environment: [String: String] = [:], appendOnly: Bool = false,
         _ body: @Sendable (ShopHarness) async throws -> T
     ) async throws -> T {
-        let server = try await RedisTestServer.start(.init(appendOnly: appendOnly))
-        defer { server.stop() }
+        let server = appendOnly ? try await RedisTestServer.start(.init(appendOnly: true)) : nil
+        let shared = appendOnly ? nil : try await TestRedis.start()
+        defer {
+            server?.stop()
+            shared?.stop()
+        }
+        let redisURL = server?.url ?? shared?.url ?? ""
         var environment = environment
-        environment["REDIS_URL"] = server.url
+        environment["REDIS_URL"] = redisURL
         // Nothing listens there unless the test starts archive-service: never someone else's local stack.
         if executables.contains("archive-service") {
             environment["DATABASE_URL"] = try await PostgresTestServer.shared().createDatabase(prefix: "shop")
         } else if environment["ARCHIVE_SERVICE_URL"] == nil {
             environment["ARCHIVE_SERVICE_URL"] = "http://127.0.0.1:\(try freePort())"
         }
-        let client = RedisClient(configuration: try RedisConfiguration(url: server.url), logger: logger)
+        let client = RedisClient(configuration: try RedisConfiguration(url: redisURL), logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             defer { group.cancelAll() }

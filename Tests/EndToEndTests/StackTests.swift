@@ -13,7 +13,7 @@ struct StackTests {
 
     @Test("all nine start, answer /health, /ready and /metrics, and `ordershop-client ready` passes")
     func nineServicesUp() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         try await withServiceStack(Self.executables, environment: ["REDIS_URL": redis.url]) { stack in
             for service in ServiceName.allCases {
@@ -38,7 +38,7 @@ struct StackTests {
 
     @Test("a service stopped (SIGTERM, SIGINT) exits cleanly, killed (-9) dies, and starts again on its port; others stay up")
     func stopKillAndStartOne() async throws {
-        let redis = try await RedisTestServer.start()
+        let redis = try await TestRedis.start()
         defer { redis.stop() }
         let executables = ["crm-service", "msg-service"]
         try await withServiceStack(executables, environment: ["REDIS_URL": redis.url]) { stack in
@@ -68,7 +68,8 @@ struct StackTests {
         }
     }
 
-    @Test("/ready turns 503 while Redis is down and 200 again after it restarts, without restarting the service")
+    @Test("/ready turns 503 while Redis is down and 200 again after it restarts, without restarting the service",
+          .disabled(if: TestRedis.clusterRequested, "kills and restarts one redis-server"))
     func redisOutage() async throws {
         let redis = try await RedisTestServer.start()
         defer { redis.stop() }
