@@ -89,7 +89,13 @@ final class RedisClusterRouter: Sendable {
         case .fetch(let promise):
             do {
                 let topology = try await fetchTopology()
-                let retired = state.withLock { $0.endRefresh(topology, now: .now()) }
+                let (previous, retired) = state.withLock { ($0.topology, $0.endRefresh(topology, now: .now())) }
+                if previous?.primaries != topology.primaries {
+                    logger.info("Redis cluster map read", metadata: [
+                        "redis.primaries": "\(topology.primaries.map(\.description).joined(separator: ","))",
+                        "redis.all_slots_served": "\(topology.coversAllSlots)",
+                    ])
+                }
                 for node in retired {
                     logger.info("Redis cluster node left the map", metadata: ["redis.node": "\(node.address)"])
                     node.retireNode()
