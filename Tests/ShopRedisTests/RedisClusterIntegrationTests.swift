@@ -133,6 +133,48 @@ struct RedisClusterFailoverTests {
     }
 }
 
+@Suite("Cluster client while a slot migrates between real nodes")
+struct RedisClusterMigrationTests {
+    @Test func aMigratingSlotIsFollowedWithAskThenMovedOnRealNodes() async throws {
+        let cluster = try await RedisClusterTestServer.start(masters: 3, replicasPerMaster: 0)
+        defer { cluster.stop() }
+        try await withClusterClient(cluster) { client, cluster in
+            let key = "{migrating}" + uniqueKey()
+            let slot = Int(RedisHashSlot(key: key).rawValue)
+            _ = try await client.send("SET", RESPArgument(key), "v")
+            let sourcePort = try #require(cluster.primaryPort(forSlot: slot))
+            let ports = [sourcePort] + cluster.nodes.map(\.port).filter { $0 != sourcePort }
+            var nodes: [RedisConnection] = []
+            for port in ports {
+                nodes.append(try await RedisConnection.connect(configuration: RedisConfiguration(port: port),
+                                                               eventLoop: MultiThreadedEventLoopGroup.singleton.any(), logger: testLogger))
+            }
+            let (source, target) = (nodes[0], nodes[1])
+            let sourceID = try await source.send("CLUSTER", "MYID").string ?? ""
+            let targetID = try await target.send("CLUSTER", "MYID").string ?? ""
+
+            // Half way: the key has moved, the slot has not; the source answers ASK for the key.
+            _ = try await target.send("CLUSTER", "SETSLOT", RESPArgument(slot), "IMPORTING", RESPArgument(sourceID))
+            _ = try await source.send("CLUSTER", "SETSLOT", RESPArgument(slot), "MIGRATING", RESPArgument(targetID))
+            _ = try await source.send("MIGRATE", "127.0.0.1", RESPArgument(ports[1]), "", "0", "5000", "KEYS", RESPArgument(key))
+            let duringMigration = try await client.send("GET", RESPArgument(key)).string
+            #expect(duringMigration == "v")
+            #expect(try await target.info("commandstats")["cmdstat_asking"]?.contains("calls=1,") == true, "ASKING went to the target")
+
+            // Done: every node names the target as the slot's owner; the source answers MOVED, and the client's map follows.
+            for node in [target, source, nodes[2]] {
+                _ = try await node.send("CLUSTER", "SETSLOT", RESPArgument(slot), "NODE", RESPArgument(targetID))
+            }
+            let afterMigration = try await client.send("GET", RESPArgument(key)).string
+            #expect(afterMigration == "v")
+            #expect(try await source.info("errorstats")["errorstat_MOVED"] != nil, "the source answered MOVED")
+            for _ in 0..<5 { _ = try await client.send("INCR", RESPArgument(key + ":n")) }
+            #expect(try await target.send("GET", RESPArgument(key + ":n")).int == 5, "later commands go to the new owner directly")
+            for node in nodes { await node.close() }
+        }
+    }
+}
+
 /// Starts `XREADGROUP … BLOCK` on `stream` (group `g`), appends an entry meanwhile, and expects the read to return it.
 private func expectBlockingReadWakes(_ client: RedisClient, stream: String) async throws {
     try await withThrowingTaskGroup(of: [StreamReadResult].self) { group in

@@ -49,8 +49,24 @@ public final class Archiver: Service, Sendable {
     public func run() async throws {
         guard !streams.isEmpty else { return }
         await unblocker.run {
+            // Migrations first and once: on a cluster several readers start together, and each taking the
+            // migration lock with a pooled connection of its own could starve the one that holds it.
+            guard await self.migrateOnce() else { return }
             await EventStreamID.followEach(self.streams, on: self.redis) { await self.follow($0) }
         }
+    }
+
+    /// Applies the archive's migrations, retrying with backoff while PostgreSQL is away; false when stopped first.
+    private func migrateOnce() async -> Bool {
+        while !shouldStop {
+            do {
+                try await archive.migrate()
+                return true
+            } catch {
+                guard await pause(after: error, "migrating the archive failed; retrying") else { return false }
+            }
+        }
+        return false
     }
 
     /// Archives `streams` (one hash slot's on a cluster) on a dedicated connection, starting over after failures.
@@ -61,21 +77,23 @@ public final class Archiver: Service, Sendable {
                     try await self.archive(streams, on: connection)
                 }
             } catch {
-                if shouldStop || error is CancellationError { return }
-                state.withLock { $0.lastError = "\(error)" }
-                let pause = nextBackoff()
-                logger.warning("archiving failed; retrying", metadata: [
-                    "error": "\(error)", "archive.retry_in": "\(pause)",
-                ])
-                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
+                guard await pause(after: error, "archiving failed; retrying") else { return }
             }
         }
     }
 
+    /// Records a failure and waits out the backoff; false when stopping (nothing to retry).
+    private func pause(after error: any Error, _ message: Logger.Message) async -> Bool {
+        if shouldStop || error is CancellationError { return false }
+        state.withLock { $0.lastError = "\(error)" }
+        let pause = nextBackoff()
+        logger.warning(message, metadata: ["error": "\(error)", "archive.retry_in": "\(pause)"])
+        do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return false }
+        return true
+    }
+
     var shouldStop: Bool { unblocker.isStopping || Task.isCancelled }
 
-    /// Whether this process has applied the archive's migrations (once PostgreSQL answered).
-    private let migrated = Atomic<Bool>(false)
     /// Failures in a row, for the backoff.
     let failures = Atomic<Int>(0)
 
@@ -89,10 +107,6 @@ public final class Archiver: Service, Sendable {
 
     /// One connected session: our pending entries first (left by a crash or a failed batch), then new ones.
     private func archive(_ streams: [EventStreamID], on connection: RedisConnection) async throws {
-        if !migrated.load(ordering: .relaxed) {
-            try await archive.migrate()
-            migrated.store(true, ordering: .relaxed)
-        }
         for stream in streams {
             try await connection.xgroupCreate(stream.key, group: configuration.group, id: "0", mkstream: true)
         }
