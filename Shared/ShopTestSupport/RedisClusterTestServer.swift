@@ -31,14 +31,7 @@ public final class RedisClusterTestServer: Sendable {
         var nodes: [RedisTestServer] = []
         do {
             for _ in 0..<(masters * (1 + replicasPerMaster)) {
-                let options = RedisTestServer.Options(extraArguments: [
-                    "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                    "--cluster-port", String(try freePort()),
-                    "--cluster-node-timeout", String(nodeTimeoutMilliseconds),
-                    // A test cluster serves what it can while a shard is down, so a failover test sees the other slots work.
-                    "--cluster-require-full-coverage", "no",
-                ])
-                nodes.append(try await RedisTestServer.start(options))
+                nodes.append(try await startNode(nodeTimeoutMilliseconds: nodeTimeoutMilliseconds))
             }
             let cluster = RedisClusterTestServer(nodes: nodes)
             try await cluster.create(replicasPerMaster: replicasPerMaster)
@@ -48,6 +41,26 @@ public final class RedisClusterTestServer: Sendable {
             for node in nodes { node.stop() }
             throw error
         }
+    }
+
+    /// One node; a new bus port on each try, since another process may take the one picked before the node binds it.
+    private static func startNode(nodeTimeoutMilliseconds: Int) async throws -> RedisTestServer {
+        var lastError: any Error = TestSupportError("redis-server did not start")
+        for _ in 0..<5 {
+            let options = RedisTestServer.Options(extraArguments: [
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                "--cluster-port", String(try freePort()),
+                "--cluster-node-timeout", String(nodeTimeoutMilliseconds),
+                // A test cluster serves what it can while a shard is down, so a failover test sees the other slots work.
+                "--cluster-require-full-coverage", "no",
+            ])
+            do {
+                return try await RedisTestServer.start(options)
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError
     }
 
     private func create(replicasPerMaster: Int) async throws {
