@@ -132,6 +132,17 @@ struct DocumentListTests {
         #expect(try list.page(after: "e5", limit: 3).etag != page.etag)
     }
 
+    @Test("deleted ids are remembered for paging up to a bound, the newest kept")
+    func retiredBound() throws {
+        var list = DocumentList()
+        let total = DocumentList.maxRetired + 10
+        for index in 0..<total { list.upsert(id: "e\(index)", document: Self.document("e\(index)")) }
+        for index in 0..<total { list.remove(id: "e\(index)") }
+        list.upsert(id: "live", document: Self.document("live"))
+        #expect(Self.ids(try list.page(after: "e\(total - 1)", limit: 5).json) == ["live"])
+        #expect(throws: DocumentList.PageError.unknownAfter("e0")) { try list.page(after: "e0", limit: 5) }
+    }
+
     @Test("a filter keeps only the entities it names, and the unique field is indexed")
     func filterAndUnique() throws {
         var list = DocumentList(uniqueField: "order_id")

@@ -88,6 +88,7 @@ public struct DocumentList: Sendable {
         let entry = segments[number].entries.remove(at: index)
         segments[number].joined = nil
         retired[id] = sequence
+        if retired.count > Self.maxRetired { forgetOldestRetired() }
         count -= 1
         account(entry, sign: -1)
         // A leading segment that emptied and will get no more entities (creation moved past it) goes.
@@ -95,6 +96,16 @@ public struct DocumentList: Sendable {
             segments.removeFirst()
             firstSegment += 1
         }
+    }
+
+    /// Deleted ids remembered for paging `after` them; past this, the older half is forgotten (such an `after` is then
+    /// refused like an unknown id), so a long-running gateway's memory does not grow with every delete.
+    public static let maxRetired = 100_000
+
+    private mutating func forgetOldestRetired() {
+        let sequences = retired.values.sorted()
+        let cut = sequences[sequences.count / 2]
+        retired = retired.filter { $0.value >= cut }
     }
 
     /// Joins the documents of every segment changed since the last call (done once per change, not per read).
