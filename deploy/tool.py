@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the deployment files
+
 import k8s_manifests as k8s
 
 K8S_DIR = k8s.ROOT / "deploy/k8s"
