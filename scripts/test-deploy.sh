@@ -11,16 +11,7 @@ cd "$ROOT"
 
 KUBERNETES_VERSION=1.35.0
 
-# The pinned Python tools, in a virtual environment under .run/ (made again when the pins change).
-VENV="$RUN_DIR/deploy-venv"
-requirements="$ROOT/deploy/requirements.txt"
-if ! cmp -s "$requirements" "$VENV/requirements.txt" 2>/dev/null; then
-  say "== installing the deployment checks' tools (deploy/requirements.txt)"
-  rm -rf "$VENV"
-  python3 -m venv "$VENV" || die "python3 -m venv failed (install python3-venv)"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" || die "pip could not install $requirements"
-  cp "$requirements" "$VENV/requirements.txt"
-fi
+pinned_venv deploy-venv "$ROOT/deploy/requirements.txt" "the deployment checks' tools"
 
 ensure_command docker-compose docker-compose
 ensure_command redis-server redis-server

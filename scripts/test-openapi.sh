@@ -16,16 +16,7 @@ cd "$ROOT"
 fuzz=false
 [[ "${1:-}" == "--fuzz" ]] && fuzz=true
 
-# The pinned Python tools, in a virtual environment under .run/ (made again when the pins change).
-VENV="$RUN_DIR/openapi-venv"
-requirements="$ROOT/scripts/openapi/requirements.txt"
-if ! cmp -s "$requirements" "$VENV/requirements.txt" 2>/dev/null; then
-  say "== installing the API test tools (scripts/openapi/requirements.txt)"
-  rm -rf "$VENV"
-  python3 -m venv "$VENV" || die "python3 -m venv failed (install python3-venv)"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" || die "pip could not install $requirements"
-  cp "$requirements" "$VENV/requirements.txt"
-fi
+pinned_venv openapi-venv "$ROOT/scripts/openapi/requirements.txt" "the API test tools"
 python="$VENV/bin/python"
 
 say "== the API description: openapi.yaml"

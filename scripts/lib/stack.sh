@@ -78,6 +78,20 @@ pypi_command() {
   printf '%s\n' "$venv/bin/$command"
 }
 
+# The pinned Python tools of a requirements file, in a virtual environment under .run/<name> (made again when the
+# pins change); sets VENV to it. $3 says what the tools are for.
+pinned_venv() {
+  local name="$1" requirements="$2" what="$3"
+  VENV="$RUN_DIR/$name"
+  if ! cmp -s "$requirements" "$VENV/requirements.txt" 2>/dev/null; then
+    say "== installing $what (${requirements#"$ROOT"/})"
+    rm -rf "$VENV"
+    python3 -m venv "$VENV" || die "python3 -m venv failed (install python3-venv)"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" || die "pip could not install $requirements"
+    cp "$requirements" "$VENV/requirements.txt"
+  fi
+}
+
 release_bin_dir() { (cd "$ROOT" && swift build -c release --show-bin-path); }
 
 # The bin dir of the last `make up` (so start/stop/status need no swift call).
