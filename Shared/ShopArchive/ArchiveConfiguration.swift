@@ -8,6 +8,9 @@ public struct ArchiveConfiguration: Sendable {
     public var batchSize = 2_000
     /// …or this long after its first entry arrived (T), whichever comes first.
     public var batchDelay: Duration = .milliseconds(50)
+    /// The most entries one read (or claim) takes from each stream, so a read stays short for Redis even when a
+    /// backlog waits: a batch is filled by several reads.
+    public var readCount = 256
     /// Batches written at once (each its own statement and connection) while the next one is read.
     public var concurrentWrites = 2
     /// How long one blocking read waits when nothing is buffered.

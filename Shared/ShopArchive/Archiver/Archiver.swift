@@ -160,7 +160,7 @@ public final class Archiver: Service, Sendable {
     private func read(_ streams: [EventStreamID], on connection: RedisConnection, position: String, count: Int, block: Duration?,
                       clientID: Int) async throws -> [ArchiveEntry] {
         var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(configuration.group), RESPArgument(configuration.consumer),
-                                       "COUNT", RESPArgument(max(count, 1))]
+                                       "COUNT", RESPArgument(max(min(count, configuration.readCount), 1))]
         if let block { command += ["BLOCK", RESPArgument(Int(max(block.wholeMilliseconds, 1)))] }
         command.append("STREAMS")
         command += streams.map { RESPArgument($0.key) }
@@ -184,7 +184,7 @@ public final class Archiver: Service, Sendable {
                 let reply = try await connection.send(
                     "XAUTOCLAIM", RESPArgument(stream.key), RESPArgument(configuration.group), RESPArgument(configuration.consumer),
                     RESPArgument(Int(configuration.claimIdle.wholeMilliseconds)), RESPArgument(start),
-                    "COUNT", RESPArgument(configuration.batchSize))
+                    "COUNT", RESPArgument(configuration.readCount))
                 guard let parts = reply.array, parts.count >= 2, let next = parts[0].string else { break }
                 let claimed = ArchiveEntry.entries(parts[1], of: stream)
                 if !claimed.isEmpty {
