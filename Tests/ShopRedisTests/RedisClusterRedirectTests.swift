@@ -159,6 +159,7 @@ struct RedisClusterRedirectTests {
                 ($0 as? RedisClientError)?.code == .unroutable
             }
             await #expect { try await client.withDedicatedConnection { _ in 1 } } throws: { ($0 as? RedisClientError)?.code == .unroutable }
+            await #expect { try await client.scanAll(match: "*") } throws: { ($0 as? RedisClientError)?.code == .unroutable }
             #expect(a.commands("MGET").isEmpty && a.commands("GET").isEmpty)
         }
     }

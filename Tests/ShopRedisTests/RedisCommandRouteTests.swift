@@ -37,6 +37,10 @@ struct RedisCommandRouteTests {
         #expect(RedisCommandRoute(["INFO", "memory"]) == .anyNode)
         #expect(RedisCommandRoute(["SCRIPT", "LOAD", "return 1"]) == .allPrimaries)
         #expect(RedisCommandRoute(["FLUSHALL"]) == .allPrimaries)
+        // One node's keys only: refused on a cluster rather than silently partial.
+        #expect(RedisCommandRoute(["SCAN", "0", "MATCH", "events:*"]) == .oneNodeOnly)
+        #expect(RedisCommandRoute(["DBSIZE"]) == .oneNodeOnly)
+        #expect(RedisCommandRoute(["keys", "*"]) == .oneNodeOnly)
     }
 
     @Test func aPipelineIsSplitByNodeInTheCallersOrder() {

@@ -12,8 +12,8 @@ extension RedisClusterRouter {
             return try await execute(slot: Self.anySlot()) { node, _ in try await node.send(command) }
         case .allPrimaries:
             return try await sendToEveryPrimary(command)
-        case .crossSlot(let keys):
-            throw Self.crossSlot(command, keys)
+        case .crossSlot, .oneNodeOnly:
+            throw Self.unroutable(command)
         }
     }
 
@@ -24,7 +24,7 @@ extension RedisClusterRouter {
         switch RedisCommandRoute(command) {
         case .slot(let keySlot): slot = keySlot
         case .anyNode, .allPrimaries: slot = Self.anySlot()
-        case .crossSlot(let keys): throw Self.crossSlot(command, keys)
+        case .crossSlot, .oneNodeOnly: throw Self.unroutable(command)
         }
         let timeout = blockFor.map { $0 + configuration.commandTimeout }
         return try await execute(slot: slot) { node, asking in
@@ -146,8 +146,13 @@ extension RedisClusterRouter {
         RedisHashSlot(Int.random(in: 0..<RedisHashSlot.count))!
     }
 
-    static func crossSlot(_ command: [RESPArgument], _ keys: [String]) -> RedisClientError {
-        RedisClientError(.unroutable, "\(command.first?.description ?? "command") touches keys in different hash slots "
-                         + "(\(keys.joined(separator: ", "))); on a cluster they need one {hash tag}")
+    /// Why `command` is not sent on a cluster: keys in different slots, or an answer about one node's keys only.
+    static func unroutable(_ command: [RESPArgument]) -> RedisClientError {
+        let name = command.first?.description ?? "command"
+        guard case .crossSlot(let keys) = RedisCommandRoute(command) else {
+            return RedisClientError(.unroutable, "\(name) answers for one node of a Redis Cluster only; send it to each primary")
+        }
+        return RedisClientError(.unroutable, "\(name) touches keys in different hash slots "
+                                + "(\(keys.joined(separator: ", "))); on a cluster they need one {hash tag}")
     }
 }

@@ -14,7 +14,7 @@ extension RedisClusterRouter {
             case .slot(let slot): slots.append(slot)
             case .anyNode: slots.append(nil)
             case .allPrimaries: slots.append(nil)
-            case .crossSlot(let keys): throw Self.crossSlot(command, keys)
+            case .crossSlot, .oneNodeOnly: throw Self.unroutable(command)
             }
         }
         let topology = try await topology()

@@ -10,6 +10,9 @@ enum RedisCommandRoute: Sendable, Equatable {
     case allPrimaries
     /// Keys in different slots: Redis would answer `CROSSSLOT`, so it is never sent.
     case crossSlot([String])
+    /// An answer about one node's keys (`SCAN`, `KEYS`, `DBSIZE`, `RANDOMKEY`): on a cluster it would silently
+    /// leave out the other nodes' keys, so it is refused.
+    case oneNodeOnly
 
     /// The route of `command` (its name first).
     init(_ command: [RESPArgument]) {
@@ -24,6 +27,9 @@ enum RedisCommandRoute: Sendable, Equatable {
             return
         case _ where Self.everyPrimary.contains(name):
             self = .allPrimaries
+            return
+        case _ where Self.nodeLocal.contains(name):
+            self = .oneNodeOnly
             return
         case _ where Self.allArgumentsAreKeys.contains(name):
             positions = Array(command.indices.dropFirst())
@@ -66,12 +72,13 @@ enum RedisCommandRoute: Sendable, Equatable {
     }
 
     private static let keyless: Set<String> = [
-        "PING", "ECHO", "INFO", "CLUSTER", "CLIENT", "CONFIG", "COMMAND", "DBSIZE", "SCAN", "TIME", "ASKING",
+        "PING", "ECHO", "INFO", "CLUSTER", "CLIENT", "CONFIG", "COMMAND", "TIME", "ASKING",
         "READONLY", "READWRITE", "HELLO", "AUTH", "SELECT", "LASTSAVE", "SAVE", "BGSAVE", "BGREWRITEAOF", "WAIT",
-        "DEBUG", "SLOWLOG", "LATENCY", "RANDOMKEY", "KEYS", "FUNCTION", "MULTI", "EXEC", "DISCARD", "UNWATCH",
+        "DEBUG", "SLOWLOG", "LATENCY", "FUNCTION", "MULTI", "EXEC", "DISCARD", "UNWATCH",
         "ACL", "ROLE", "LOLWUT", "RESET", "QUIT", "SHUTDOWN", "MONITOR", "PUBLISH", "SUBSCRIBE", "PSUBSCRIBE",
     ]
     private static let everyPrimary: Set<String> = ["SCRIPT", "FLUSHALL", "FLUSHDB"]
+    private static let nodeLocal: Set<String> = ["SCAN", "KEYS", "DBSIZE", "RANDOMKEY"]
     private static let allArgumentsAreKeys: Set<String> = [
         "DEL", "UNLINK", "EXISTS", "MGET", "TOUCH", "WATCH", "SUNION", "SINTER", "SDIFF", "SUNIONSTORE",
         "SINTERSTORE", "SDIFFSTORE", "PFCOUNT", "PFMERGE",
