@@ -127,16 +127,24 @@ def fixtures() -> dict[str, object]:
     return FIXTURES
 
 
+def number(id: str) -> int:
+    """A number from a generated id (its first eight hex digits), so a seed makes the same choices."""
+    try:
+        return int(id[:8], 16)
+    except ValueError:
+        return 0
+
+
 def pick(choices: list[str], key: str) -> str | None:
-    """One of `choices`, chosen by the generated id it replaces (so a seed gives the same run)."""
-    return choices[int(key[:8], 16) % len(choices)] if choices else None
+    """One of `choices`, chosen by the generated id it replaces."""
+    return choices[number(key) % len(choices)] if choices else None
 
 
 def with_existing_references(method: str, path: str, draft) -> None:
-    if not isinstance(draft, dict):
+    if not isinstance(draft, dict) or not path.startswith(("/order", "/billing", "/inventory")):
         return
     key = next((value for value in draft.values() if isinstance(value, str) and len(value) == 36), None)
-    if key is None or int(key[:8], 16) % 4 == 0:
+    if key is None or number(key) % 4 == 0:
         return  # the fourth valid body keeps its random references: 422
     if path.startswith("/order") and path != "/orders/unbilled":
         references = fixtures()
