@@ -27,7 +27,7 @@ start:          ## start one service and wait until ready: make start SERVICE=cr
 status:         ## what runs, with pids and /ready answers
 	$(call run-script,status)
 
-test:           ## unit, integration and end-to-end tests (installs redis-server and docker-compose when missing)
+test:           ## unit, integration, end-to-end and browser tests (installs redis-server, docker-compose, chromium when missing)
 	$(call run-script,test)
 
 bench:          ## every benchmark present

@@ -30,6 +30,10 @@ let services: [(product: String, target: String)] = [
     ("archive-service", "ArchiveService"),
 ]
 
+/// The console's files (Services/GatewayAPI/Console/), each served by the gateway at `/console/<name>`.
+let consoleFiles = ["index.html", "console.css", "main.js", "api.js", "dom.js", "services.js", "streams.js", "groups.js",
+                    "deadletters.js", "events.js", "history.js", "messages.js", "chart.js", "favicon.svg"]
+
 /// The services that react to events with messages (and msg-service, which receives them) share ShopReactions.
 let reactingServices: Set<String> = ["BillingService", "CRMService", "MsgService"]
 
@@ -133,5 +137,6 @@ package.targets.append(
 
 // The API's description (issue 15): gateway-api embeds the JSON form of openapi.yaml and serves it at /openapi.json.
 for target in package.targets where target.name == "GatewayAPI" {
-    target.resources = [.embedInCode("openapi.json")]
+    // The console's files are built into the executable (see Services/GatewayAPI/ConsoleRoutes.swift for why).
+    target.resources = [.embedInCode("openapi.json")] + consoleFiles.map { .embedInCode("Console/" + $0) }
 }

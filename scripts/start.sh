@@ -7,6 +7,7 @@ require_service "${1:-}"
 ensure_command ss iproute2
 load_env
 export_store_urls
+ensure_admin_token
 check_service_ports "$1"
 trap 'status=$?; ((status == 0)) || stop_what_was_started; exit "$status"' EXIT
 start_service "$1"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make test: install what the tests need, build once (failing on a warning from our own sources), validate
-# docker-compose.yml, lint the Dockerfile, then run every suite; suites start their own Redis/PostgreSQL/services on
+# make test: install what the tests need (redis-server, docker-compose here; chromium, chromium-driver and Selenium in
+# test-browser.sh), build once (failing on a warning from our own sources), validate docker-compose.yml, lint the
+# Dockerfile, then run every suite; suites start their own Redis/PostgreSQL/services on
 # free ports.
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"
@@ -35,6 +36,7 @@ export ORDERSHOP_BIN_DIR
 # starve one another into timeouts (measured: 8 failures unbounded, 0-1 with 6, and the run is faster).
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-6}"
 "$ROOT/scripts/test-openapi.sh"  # openapi.yaml valid and served, Schemathesis against a private stack (issue 15)
+"$ROOT/scripts/test-browser.sh"  # the console in headless Chromium against a private stack (issue 13)
 say "== testing (binaries in $ORDERSHOP_BIN_DIR)"
 swift test --skip-build "$@"
 if (($# == 0)); then

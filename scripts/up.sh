@@ -25,6 +25,7 @@ fi
 
 trap 'status=$?; ((status == 0)) || stop_what_was_started; exit "$status"' EXIT
 save_env
+ensure_admin_token
 start_redis
 start_postgres
 export_store_urls
@@ -34,3 +35,4 @@ say "waiting until every service is ready"
 wait_ready $(service_names)
 say ""
 say "OrderShop is up: gateway at http://127.0.0.1:$(service_port gateway-api) (make status, make down)"
+say "console: http://127.0.0.1:$(service_port gateway-api)/ (admin token for replay and delete: $(if [[ -f "$RUN_DIR/admin-token" && "$(cat "$RUN_DIR/admin-token")" == "$ADMIN_TOKEN" ]]; then shown "$RUN_DIR/admin-token"; else echo "ADMIN_TOKEN"; fi))"

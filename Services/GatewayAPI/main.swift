@@ -16,6 +16,8 @@ do {
         owners: try owners.mapValues { service in (service.executable, try runtime.client(for: service)) },
         archive: try runtime.client(for: .archive))
     runtime.register(routes: commands.register)
+    runtime.register(routes: HistoryRoutes(store: store, archive: try runtime.client(for: .archive)).register)
+    runtime.register(routes: ServicesRoutes(clients: try ServiceName.allCases.map { ($0, try runtime.client(for: $0)) }).register)
 } catch {
     runtime.logger.critical("cannot create the upstream clients", metadata: ["error.message": "\(error)"])
     exit(78)
@@ -23,5 +25,9 @@ do {
 runtime.register(routes: QueryRoutes(store: store, cache: DocumentCache(store: store)).register)
 runtime.register(routes: MessageRoutes(redis: runtime.redis).register)
 runtime.register(routes: OpenAPIRoutes().register)
+runtime.register(routes: DeadLetterRoutes(store: store, admin: AdminAuthorization(token: config.adminToken)).register)
+runtime.register(routes: LiveFeedRoutes(store: store).register)
+runtime.register(routes: RecentEventsRoutes(store: store).register)
+runtime.register(routes: ConsoleRoutes().register)
 runtime.exitListingRoutesIfAsked()
 await runtime.runUntilStopped()

@@ -32,7 +32,7 @@ public struct Reactions: Sendable {
     ) -> EventConsumer {
         let config = runtime.config
         let configuration = ConsumerConfiguration(claimIdle: config.consumerClaimIdle, maxDeliveries: config.consumerMaxDeliveries,
-                                                  linger: config.consumerLinger)
+                                                  linger: config.consumerLinger, forgetIdle: config.consumerForgetIdle)
         let sender = self.sender
         let logger = runtime.logger
         return EventConsumer(redis: runtime.redis, group: config.name, streams: streams, configuration: configuration,

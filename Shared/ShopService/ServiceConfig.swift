@@ -38,6 +38,12 @@ public struct ServiceConfig: Sendable {
     /// `EVENT_LOOP_THREADS`: the event loops of the service (default 1). Nine services share a few cores, so one
     /// loop per process runs each request and its Redis calls on one thread, with no wake-ups between threads.
     public var eventLoopThreads: Int = 1
+    /// `CONSUMER_FORGET_IDLE_MS`: a consumer of a group that holds no pending entry and has been idle this long is
+    /// removed from the group (one left behind by a stopped or killed process; default 10 minutes).
+    public var consumerForgetIdle: Duration = .seconds(600)
+    /// `ADMIN_TOKEN`: the bearer token that admin actions (replaying and deleting dead letters) require; nil when
+    /// unset or empty, and then those actions are refused (403).
+    public var adminToken: String?
 
     /// The configuration of `name` from this process's environment; on a bad value prints why and exits with status 78.
     public static func fromEnvironment(name: String, defaultPort: Int) -> ServiceConfig {
@@ -92,8 +98,20 @@ public struct ServiceConfig: Sendable {
             consumerLinger: try env.milliseconds("CONSUMER_LINGER_MS", default: 20, in: 0...10_000),
             eventRetention: .seconds(try env.integer("EVENT_RETENTION_SECONDS", default: 3600, in: 0...(10 * 365 * 86_400))),
             reservationGrace: try env.milliseconds("RESERVATION_GRACE_MS", default: 60_000, in: 100...86_400_000),
-            eventLoopThreads: try env.integer("EVENT_LOOP_THREADS", default: 1, in: 1...256)
+            eventLoopThreads: try env.integer("EVENT_LOOP_THREADS", default: 1, in: 1...256),
+            consumerForgetIdle: try env.milliseconds("CONSUMER_FORGET_IDLE_MS", default: 600_000, in: 1_000...86_400_000),
+            adminToken: try adminToken(environment["ADMIN_TOKEN"])
         )
+    }
+
+    /// `ADMIN_TOKEN`: nil when unset or empty; otherwise printable ASCII without spaces (it travels in a header).
+    static func adminToken(_ value: String?) throws(ServiceError) -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        guard value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw ServiceError(.invalidConfiguration, variable: "ADMIN_TOKEN",
+                               "ADMIN_TOKEN must be printable ASCII without spaces (it is sent as a bearer token)")
+        }
+        return value
     }
 
     /// The `<NAME>_URL` of every service in `environment`, with the local defaults; the client reads them here too.

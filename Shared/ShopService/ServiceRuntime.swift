@@ -48,6 +48,7 @@ public final class ServiceRuntime: Sendable {
     /// Bootstraps logging and metrics (once per process), creates the Redis client and the built-in routes.
     public init(config: ServiceConfig, eventLoopGroup: (any EventLoopGroup)? = nil) {
         self.config = config
+        _ = ProcessMetrics.startTime
         let eventLoopGroup = eventLoopGroup ?? Self.sharedGroup(threads: config.eventLoopThreads)
         self.eventLoopGroup = eventLoopGroup
         self.registry = RuntimeBootstrap.bootstrap(logLevel: config.logLevel)
@@ -171,7 +172,7 @@ public final class ServiceRuntime: Sendable {
     var readinessChecks: [ReadinessCheck] { state.withLock { $0.checks } }
 
     /// The Prometheus text of every metric of this process.
-    func metricsText() -> [UInt8] { registry.emitToBuffer() }
+    func metricsText() -> [UInt8] { registry.emitToBuffer() + Array(ProcessMetrics.text().utf8) }
 }
 
 extension ServiceRuntime {

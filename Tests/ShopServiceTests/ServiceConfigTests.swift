@@ -81,6 +81,15 @@ struct ServiceConfigTests {
         #expect(try !parse([:]).redis.isCluster)
     }
 
+    @Test("ADMIN_TOKEN: unset or empty means admin actions are off; CONSUMER_FORGET_IDLE_MS defaults to 10 minutes")
+    func adminTokenAndForgetIdle() throws {
+        #expect(try parse([:]).adminToken == nil)
+        #expect(try parse(["ADMIN_TOKEN": ""]).adminToken == nil)
+        #expect(try parse(["ADMIN_TOKEN": "s3cret-Token_1"]).adminToken == "s3cret-Token_1")
+        #expect(try parse([:]).consumerForgetIdle == .seconds(600))
+        #expect(try parse(["CONSUMER_FORGET_IDLE_MS": "5000"]).consumerForgetIdle == .seconds(5))
+    }
+
     @Test("an empty or blank variable means its default")
     func emptyMeansDefault() throws {
         let config = try parse(["PORT": "", "LOG_LEVEL": "  ", "REDIS_URL": ""])
@@ -105,6 +114,7 @@ struct ServiceConfigTests {
         ("HTTP_MAX_BODY_BYTES", "0"), ("HTTP_MAX_HEADER_BYTES", "10"), ("HTTP_HEADER_TIMEOUT_MS", "soon"),
         ("HTTP_IDLE_TIMEOUT_MS", "-1"), ("HTTP_MAX_CONNECTIONS", "99999999999999999999"),
         ("HTTP_SHUTDOWN_GRACE_MS", "forever"),
+        ("CONSUMER_FORGET_IDLE_MS", "10"), ("CONSUMER_FORGET_IDLE_MS", "soon"), ("ADMIN_TOKEN", "two words"), ("ADMIN_TOKEN", "tök"),
     ])
     func badValue(variable: String, value: String) {
         do {

@@ -16,11 +16,14 @@ public struct ConsumerConfiguration: Sendable, Equatable {
     /// steady stream the next read then takes several entries at once instead of waking for each one. An idle
     /// consumer still answers the first new entry at once (its read blocks until it arrives).
     public var linger: Duration
+    /// Another consumer of the group that holds no pending entry and has been idle this long is removed from the
+    /// group (`CONSUMER_FORGET_IDLE_MS`): one left behind by a stopped or killed process.
+    public var forgetIdle: Duration = .seconds(600)
 
     /// The defaults suit a service; tests shorten the durations.
     public init(claimIdle: Duration = .seconds(30), maxDeliveries: Int = 5, batchSize: Int = 100,
                 block: Duration = .seconds(2), retryDelay: Duration = .milliseconds(500), maxEntitySize: Int = 16 << 20,
-                linger: Duration = .milliseconds(20)) {
+                linger: Duration = .milliseconds(20), forgetIdle: Duration = .seconds(600)) {
         self.claimIdle = claimIdle
         self.maxDeliveries = max(1, maxDeliveries)
         self.batchSize = max(1, batchSize)
@@ -28,6 +31,7 @@ public struct ConsumerConfiguration: Sendable, Equatable {
         self.retryDelay = retryDelay
         self.maxEntitySize = maxEntitySize
         self.linger = linger
+        self.forgetIdle = forgetIdle
     }
 }
 

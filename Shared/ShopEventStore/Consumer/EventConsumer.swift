@@ -137,6 +137,7 @@ public final class EventConsumer: Service, Sendable {
             if clock.now >= nextClaim {
                 try await claimIdleEntries(of: streams, on: connection)
                 try await recordLag(of: streams, on: connection)
+                try await forgetIdleConsumers(of: streams, on: connection)
                 nextClaim = clock.now + configuration.claimIdle / 2
             }
             if pendingDue, clock.now >= retryAt {
@@ -342,6 +343,17 @@ public final class EventConsumer: Service, Sendable {
                 if fields["name"]?.string == group, let lag = fields["lag"]?.int {
                     lagGauges[stream]?.record(lag)
                 }
+            }
+        }
+    }
+
+    /// Removes other consumers of the group that hold no pending entry and have been idle past `forgetIdle`.
+    private func forgetIdleConsumers(of streams: [EventStreamID], on connection: some RedisCommandExecutor) async throws {
+        for stream in streams {
+            let forgotten = try await EventStore.forgetIdleConsumers(
+                stream: stream.key, group: group, idleLongerThan: configuration.forgetIdle, keeping: consumer, on: connection)
+            for name in forgotten {
+                logger.info("removed an idle consumer from the group", metadata: ["stream": "\(stream.key)", "consumer.removed": "\(name)"])
             }
         }
     }

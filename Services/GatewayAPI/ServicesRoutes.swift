@@ -1,0 +1,91 @@
+import Foundation
+import ShopHTTP
+import ShopService
+
+/// `GET /services`: each of the nine executables as the gateway reaches it: its `/ready` answer, and from its
+/// `/metrics` its uptime, resident memory and requests served so far (the console turns two readings into a rate).
+/// The browser cannot ask the services itself: they live on other ports, and the page may only talk to the gateway.
+struct ServicesRoutes: Sendable {
+    let clients: [(service: ServiceName, client: HTTPClient)]
+
+    /// One service as `/services` lists it.
+    struct Row: Encodable, Sendable {
+        var name: String
+        var ready = false
+        /// The status `/ready` answered; 0 when the service could not be reached.
+        var readyStatus = 0
+        var reason: String?
+        var uptimeSeconds: Double?
+        var memoryBytes: Double?
+        var requestsTotal: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case name, ready, reason
+            case readyStatus = "ready_status"
+            case uptimeSeconds = "uptime_seconds"
+            case memoryBytes = "memory_bytes"
+            case requestsTotal = "requests_total"
+        }
+    }
+
+    struct Answer: Encodable, Sendable {
+        var services: [Row]
+    }
+
+    func register(_ router: inout Router) {
+        router.get("/services") { _ in try await overview() }
+    }
+
+    func overview() async throws -> Response {
+        let rows = await withTaskGroup(of: (Int, Row).self) { group in
+            for (index, entry) in clients.enumerated() {
+                group.addTask { (index, await Self.row(entry.service, entry.client)) }
+            }
+            var rows: [(Int, Row)] = []
+            for await row in group { rows.append(row) }
+            return rows.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return .json(Answer(services: rows))
+    }
+
+    static func row(_ service: ServiceName, _ client: HTTPClient) async -> Row {
+        var row = Row(name: service.executable)
+        do {
+            let ready = try await client.execute(.GET, "/ready")
+            row.ready = ready.status == .ok
+            row.readyStatus = Int(ready.status.code)
+            if ready.status != .ok {
+                let object = (try? JSONSerialization.jsonObject(with: Data(ready.body.readableBytesView))) as? [String: Any]
+                row.reason = (object?["error"] as? String) ?? "answered \(ready.status.code)"
+            }
+            let metrics = try await client.execute(.GET, "/metrics")
+            let summary = MetricsSummary(text: String(buffer: metrics.body))
+            row.requestsTotal = summary.requests
+            row.uptimeSeconds = summary.startTime.map { max(0, Date().timeIntervalSince1970 - $0) }
+            row.memoryBytes = summary.residentMemory
+        } catch {
+            row.reason = "not reachable"
+        }
+        return row
+    }
+}
+
+/// The few numbers the console shows, read from Prometheus text.
+struct MetricsSummary {
+    var requests = 0.0
+    var startTime: Double?
+    var residentMemory: Double?
+
+    init(text: String) {
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            if line.hasPrefix("http_requests_total") {
+                requests += value
+            } else if line.hasPrefix("process_start_time_seconds") {
+                startTime = value
+            } else if line.hasPrefix("process_resident_memory_bytes") {
+                residentMemory = value
+            }
+        }
+    }
+}
