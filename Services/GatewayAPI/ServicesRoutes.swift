@@ -1,12 +1,21 @@
 import Foundation
 import ShopHTTP
 import ShopService
+import Synchronization
 
 /// `GET /services`: each of the nine executables as the gateway reaches it: its `/ready` answer, and from its
 /// `/metrics` its uptime, resident memory and requests served so far (the console turns two readings into a rate).
 /// The browser cannot ask the services itself: they live on other ports, and the page may only talk to the gateway.
+/// One reading serves every console for `maxAge` (1 s), so twenty open consoles cost the services what one does.
 struct ServicesRoutes: Sendable {
     let clients: [(service: ServiceName, client: HTTPClient)]
+    let latest = LatestReading()
+    var maxAge: Duration = .seconds(1)
+
+    /// The last answer and when it was read.
+    final class LatestReading: Sendable {
+        let value = Mutex<(at: ContinuousClock.Instant, answer: Answer)?>(nil)
+    }
 
     /// One service as `/services` lists it.
     struct Row: Encodable, Sendable {
@@ -37,6 +46,8 @@ struct ServicesRoutes: Sendable {
     }
 
     func overview() async throws -> Response {
+        let now = ContinuousClock.now
+        if let last = latest.value.withLock({ $0 }), now - last.at < maxAge { return .json(last.answer) }
         let rows = await withTaskGroup(of: (Int, Row).self) { group in
             for (index, entry) in clients.enumerated() {
                 group.addTask { (index, await Self.row(entry.service, entry.client)) }
@@ -45,7 +56,9 @@ struct ServicesRoutes: Sendable {
             for await row in group { rows.append(row) }
             return rows.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        return .json(Answer(services: rows))
+        let answer = Answer(services: rows)
+        latest.value.withLock { $0 = (now, answer) }
+        return .json(answer)
     }
 
     static func row(_ service: ServiceName, _ client: HTTPClient) async -> Row {

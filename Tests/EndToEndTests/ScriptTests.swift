@@ -106,6 +106,17 @@ struct ScriptTests {
         #expect(up.output.contains("OrderShop is up"), "\(up.output)")
         #expect(stack.runningPIDs().count == 9)
 
+        // No ADMIN_TOKEN given: make up made one in .run/admin-token, said where, and the gateway takes it.
+        let tokenFile = stack.runDirectory + "/admin-token"
+        #expect(up.output.contains("created an admin token") && up.output.contains("admin-token"), "\(up.output)")
+        let token = try String(contentsOfFile: tokenFile, encoding: .utf8)
+        #expect(token.count == 48 && token.allSatisfy(\.isHexDigit), "\(token)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: tokenFile)
+        #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0, "only its owner reads the token")
+        let replay = "http://127.0.0.1:\(try #require(stack.port(of: .gateway)))/deadletters/replay"
+        #expect(try Self.curlStatus(replay, headers: ["Authorization: Bearer \(token)"]) == 200)
+        #expect(try Self.curlStatus(replay, headers: []) == 401)
+
         let again = try await stack.make("up")
         #expect(again.status == 0, "a second make up of the same stack: \(again.output)")
         #expect(again.output.contains("customer-service is already running"))
@@ -122,6 +133,18 @@ struct ScriptTests {
         #expect(stack.runningPIDs().isEmpty)
         #expect(down.elapsed < .seconds(10), "make down took \(down.elapsed)")
         print("make down of an idle stack (nine services, external Redis and PostgreSQL): \(down.elapsed)")
+    }
+
+    /// The status of a POST to `url` (curl, which make up installs).
+    static func curlStatus(_ url: String, headers: [String]) throws -> Int {
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST"] + headers.flatMap { ["-H", $0] } + [url]
+        process.standardOutput = output
+        try process.run()
+        process.waitUntilExit()
+        return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
     }
 
     /// The pid of a process that has exited (what a pid file names after a crash or a reboot).
@@ -163,7 +186,7 @@ struct LocalStack {
         runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("ordershop-run-\(UUID().uuidString.prefix(8))").path
         var environment = ProcessInfo.processInfo.environment
         // A make inside `make test` must not join its jobserver; the stack's settings are only those given here.
-        for name in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "REDIS_URL", "DATABASE_URL", "LOG_LEVEL"] { environment[name] = nil }
+        for name in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "REDIS_URL", "DATABASE_URL", "LOG_LEVEL", "ADMIN_TOKEN"] { environment[name] = nil }
         environment["ORDERSHOP_RUN_DIR"] = runDirectory
         environment["ORDERSHOP_BIN_DIR"] = try ServiceStack.locateBinDirectory(containing: "gateway-api")
         environment["READY_TIMEOUT"] = "90"

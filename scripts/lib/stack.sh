@@ -142,6 +142,20 @@ load_env() {
   PG_PORT="${ORDERSHOP_PG_PORT:-5432}"
 }
 
+# The admin token of the gateway's replay and delete actions: ADMIN_TOKEN when set, else the one in .run/admin-token,
+# made (random, readable by this user only) on the first make up. Exported for the services this script starts.
+ensure_admin_token() {
+  local file="$RUN_DIR/admin-token"
+  if [[ -n "${ADMIN_TOKEN:-}" ]]; then export ADMIN_TOKEN; return 0; fi
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$RUN_DIR"
+    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file")
+    say "created an admin token for the console's replay and delete actions in $(shown "$file")"
+  fi
+  ADMIN_TOKEN="$(cat "$file")"
+  export ADMIN_TOKEN
+}
+
 # Tells the services where make up's own Redis and PostgreSQL listen when that is not where they look by default.
 export_store_urls() {
   [[ -n "${REDIS_URL:-}" || "$REDIS_PORT" == 6379 ]] || export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
