@@ -1,5 +1,5 @@
 # OrderShop: every target is a thin call to a script in scripts/ (read them for the details).
-.PHONY: up down reset stop start status test bench bench-http bench-redis bench-events bench-archive bench-reads restore help
+.PHONY: up down reset stop start status test bench bench-http bench-redis bench-events bench-archive bench-reads bench-console restore help
 
 SERVICE ?=
 
@@ -47,6 +47,9 @@ bench-archive:  ## archiving to PostgreSQL and event queries
 
 bench-reads:    ## reads at scale: 40,000 orders, GET /orders plain and 304, the mixed preset at 16 connections
 	$(call run-script,bench-reads)
+
+bench-console:  ## what 20 open consoles cost: CPU per order and orders-c16 with and without them (console-overhead)
+	$(call run-script,bench-console)
 
 restore:        ## rebuild Redis projections from the PostgreSQL archive
 	$(call run-script,restore)

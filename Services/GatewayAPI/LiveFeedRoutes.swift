@@ -8,20 +8,25 @@ import Synchronization
 ///
 /// ShopHTTP answers with whole responses (no streaming body), so the feed is the bounded form SSE allows: each
 /// response holds the events after the client's `Last-Event-ID` (or `?after=`), waiting up to `wait` for the
-/// first, then ends with `retry:`; `EventSource` reconnects by itself and sends the id of the last event it got.
+/// first, then ends with `retry:` (100 ms after a quiet answer, 1 s after one with events); `EventSource` reconnects by itself and sends the id of the last event it got.
 /// Without a cursor the answer is at once: an `event: hello` whose id is the newest position. The id is the
 /// newest entry id of each topic, comma-separated in topic order (customer, product, inventory, order, billing).
 ///
 /// Open consoles share one look at the streams' heads (`FeedHeads`, refreshed at most every `pollInterval`), so
-/// an idle feed costs Redis the same whether one console is open or twenty; events are read only when a head moved.
+/// an idle feed costs Redis the same whether one console is open or twenty; events are read only when a head moved,
+/// once for every console: the newest 20 of each stream. Under heavy load a console so sees the newest events (an
+/// `event: gap` says that some were skipped) instead of every one; `GET /events/recent` and `/events` have them all.
+/// Each answer ends with `id:` (the position) on an `event: position`.
 struct LiveFeedRoutes: Sendable {
     let store: EventStore
     let heads: FeedHeads
     var wait: Duration = .milliseconds(1500)
     var pollInterval: Duration = .milliseconds(200)
-    /// How long `EventSource` waits before it reconnects, in milliseconds (the `retry:` field).
+    /// How long `EventSource` waits before it reconnects, in milliseconds (the `retry:` field): at once after a quiet
+    /// answer (which already waited), a second after one that carried events, so that under load a console asks
+    /// about once a second and gets a second's events at a time, instead of asking ten times a second.
     var retryMilliseconds = 100
-    static let maxEventsPerTopic = 500
+    var retryAfterEventsMilliseconds = 1000
 
     init(store: EventStore) {
         self.store = store
@@ -46,25 +51,30 @@ struct LiveFeedRoutes: Sendable {
         while true {
             let newest = try await StoreFailure.translating(topic: .order) { try await heads.current(maxAge: pollInterval) }
             if Topic.allCases.contains(where: { (newest[$0] ?? .zero) > (cursor[$0] ?? .zero) }) {
-                let events = try await StoreFailure.translating(topic: .order) {
-                    try await store.events(after: cursor.mapValues { "\($0)" }, limit: Self.maxEventsPerTopic)
+                let batch = try await StoreFailure.translating(topic: .order) { try await heads.newestEvents(at: newest) }
+                let fresh = batch.filter { $0.entryID > (cursor[$0.topic] ?? .zero) }
+                // A topic whose every listed event is new may have had more than the feed lists: say it skipped some.
+                let skipped = Topic.allCases.filter { topic in
+                    let listed = batch.filter { $0.topic == topic }
+                    return listed.count >= FeedHeads.perStream && fresh.filter({ $0.topic == topic }).count == listed.count
                 }
-                for event in events {
-                    cursor[event.topic] = max(cursor[event.topic] ?? .zero, event.entryID)
-                    if let filter, event.topic != filter { continue }
-                    body.writeString("id: \(Self.cursorText(cursor))\nevent: event\ndata: ")
+                for topic in Topic.allCases { cursor[topic] = max(cursor[topic] ?? .zero, newest[topic] ?? .zero) }
+                for event in fresh { cursor[event.topic] = max(cursor[event.topic] ?? .zero, event.entryID) }
+                if !skipped.isEmpty {
+                    body.writeString("event: gap\ndata: {\"topics\":[\(skipped.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]}\n\n")
+                }
+                for event in fresh where filter == nil || event.topic == filter {
+                    body.writeString("event: event\ndata: ")
                     EventJSON.write(event, into: &body)
                     body.writeStaticString("\n\n")
                 }
-                if !events.isEmpty {
-                    if body.readableBytes == 0 { body.writeString("id: \(Self.cursorText(cursor))\nevent: skip\ndata: {}\n\n") }
-                    break
-                }
+                body.writeString("id: \(Self.cursorText(cursor))\nevent: position\ndata: {}\n\n")
+                break
             }
             if clock.now + pollInterval >= deadline { break }
             try await Task.sleep(for: pollInterval)
         }
-        var response = Self.stream(retry: retryMilliseconds, hello: nil)
+        var response = Self.stream(retry: body.readableBytes > 0 ? retryAfterEventsMilliseconds : retryMilliseconds, hello: nil)
         response.bodyParts.append(body)
         return response
     }
@@ -99,10 +109,22 @@ struct LiveFeedRoutes: Sendable {
     }
 }
 
-/// The newest entry id of every topic, read at most once per `maxAge` however many feeds ask.
+/// The newest entry id of every topic, read at most once per `maxAge` however many feeds ask, and the newest events
+/// of every stream read once per change of those ids: twenty consoles cost Redis and the gateway what one does.
 final class FeedHeads: Sendable {
+    /// Events listed per stream when the heads moved; a console under heavy load sees the newest of them (and a gap).
+    static let perStream = 20
     let store: EventStore
     private let cached = Mutex<(at: ContinuousClock.Instant, heads: [Topic: EntryID])?>(nil)
+    private let batch = Mutex<(heads: [Topic: EntryID], events: [StoredEvent])?>(nil)
+
+    /// The newest events, read again only when `heads` differs from the last read's.
+    func newestEvents(at heads: [Topic: EntryID]) async throws -> [StoredEvent] {
+        if let last = batch.withLock({ $0 }), last.heads == heads { return last.events }
+        let events = try await store.newestEvents(perStream: Self.perStream)
+        batch.withLock { $0 = (heads, events) }
+        return events
+    }
 
     init(store: EventStore) {
         self.store = store

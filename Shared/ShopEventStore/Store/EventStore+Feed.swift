@@ -111,3 +111,19 @@ extension EventStore {
         return (result, end)
     }
 }
+
+extension EventStore {
+    /// The newest `perStream` events of each of every topic's streams, oldest first (by entry id, across topics):
+    /// what a live view shows, one pipelined round trip however much was written.
+    public func newestEvents(perStream: Int) async throws -> [StoredEvent] {
+        let streams = Topic.allCases.flatMap { topic in EventAction.allCases.map { (topic, $0) } }
+        let replies = try await redis.pipeline(streams.map { topic, action in
+            ["XREVRANGE", RESPArgument(TopicKeys(topic).stream(action)), "+", "-", "COUNT", RESPArgument(perStream)]
+        })
+        var events: [StoredEvent] = []
+        for ((topic, action), reply) in zip(streams, replies) {
+            events += try StoredEvent.entries(of: try reply.get(), topic: topic, action: action, maxEntitySize: maxEntitySize)
+        }
+        return events.sorted { $0.entryID < $1.entryID }
+    }
+}
