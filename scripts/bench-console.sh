@@ -54,7 +54,7 @@ base_rate="$OK_RATE" base_cpu="$US_PER_ORDER"
 
 python3 "$ROOT/scripts/browser/console_load.py" "$GATEWAY" "$CONSOLES" &
 consoles=$!
-trap 'kill -TERM "$consoles" 2>/dev/null; fresh_stack_cleanup' EXIT
+trap 'kill -TERM "$consoles" 2>/dev/null || true; fresh_stack_cleanup' EXIT
 sleep 3  # every console has read its first panels and follows the feed
 idle_before="$(stack_ticks)"
 sleep 5
