@@ -20,8 +20,12 @@ public struct ServiceConfig: Sendable {
     public var redis: RedisConfiguration
     /// `DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/ordershop`.
     public var databaseURL: String
-    /// `<NAME>_URL` of every service (`CUSTOMER_SERVICE_URL`, …, `GATEWAY_API_URL`), default `http://127.0.0.1:500N`.
+    /// `<NAME>_URL` of every service (`CUSTOMER_SERVICE_URL`, …, `GATEWAY_API_URL`), default `http://127.0.0.1:500N`:
+    /// the first instance's when the variable names several.
     public var serviceURLs: [ServiceName: String]
+    /// Every instance of every service: `<NAME>_URL` may name several, separated by commas
+    /// (`ORDER_SERVICE_URL=http://127.0.0.1:5104,http://127.0.0.1:5204`); the clients of this process take turns.
+    public var serviceInstanceURLs: [ServiceName: [String]] = [:]
     /// `EVENT_COMPRESSION_THRESHOLD`: entity JSON larger than this many bytes is stored gzip-compressed (default 1024).
     public var eventCompressionThreshold: Int
     /// `CONSUMER_CLAIM_IDLE_MS`: a pending entry idle this long is claimed from its dead consumer (default 30 s).
@@ -85,13 +89,15 @@ public struct ServiceConfig: Sendable {
         }
         redis.clientName = redis.clientName ?? name  // CLIENT LIST shows which service holds a connection
 
+        let instanceURLs = try serviceInstanceURLs(environment: environment)
         return ServiceConfig(
             name: name,
             http: http,
             logLevel: try env.logLevel("LOG_LEVEL", default: .info),
             redis: redis,
             databaseURL: try env.postgresURL("DATABASE_URL", default: "postgres://postgres@127.0.0.1:5432/ordershop"),
-            serviceURLs: try serviceURLs(environment: environment),
+            serviceURLs: instanceURLs.compactMapValues(\.first),
+            serviceInstanceURLs: instanceURLs,
             eventCompressionThreshold: try env.integer("EVENT_COMPRESSION_THRESHOLD", default: 1024, in: 0...(1 << 30)),
             consumerClaimIdle: try env.milliseconds("CONSUMER_CLAIM_IDLE_MS", default: 30_000, in: 1...86_400_000),
             consumerMaxDeliveries: try env.integer("CONSUMER_MAX_DELIVERIES", default: 5, in: 1...1_000_000),
@@ -114,19 +120,30 @@ public struct ServiceConfig: Sendable {
         return value
     }
 
-    /// The `<NAME>_URL` of every service in `environment`, with the local defaults; the client reads them here too.
+    /// The `<NAME>_URL` of every service in `environment`, with the local defaults (the first instance of those
+    /// that name several); the client reads them here too.
     public static func serviceURLs(environment: [String: String]) throws(ServiceError) -> [ServiceName: String] {
+        try serviceInstanceURLs(environment: environment).compactMapValues(\.first)
+    }
+
+    /// Every instance of every service as `<NAME>_URL` names them (comma-separated), with the local defaults.
+    public static func serviceInstanceURLs(environment: [String: String]) throws(ServiceError) -> [ServiceName: [String]] {
         let env = EnvironmentReader(environment: environment)
-        var urls: [ServiceName: String] = [:]
+        var urls: [ServiceName: [String]] = [:]
         for service in ServiceName.allCases {
-            urls[service] = try env.httpURL(service.urlVariable, default: service.defaultURL)
+            urls[service] = try env.httpURLs(service.urlVariable, default: service.defaultURL)
         }
         return urls
     }
 
-    /// The URL of `service` (an `http://host:port` base URL).
+    /// The URL of `service` (an `http://host:port` base URL; the first instance's).
     public func url(of service: ServiceName) -> String {
         serviceURLs[service] ?? service.defaultURL
+    }
+
+    /// The URLs of every instance of `service`.
+    public func urls(of service: ServiceName) -> [String] {
+        serviceInstanceURLs[service] ?? [url(of: service)]
     }
 
     /// A URL with its password replaced by `***`, safe to print in an error or a log line.

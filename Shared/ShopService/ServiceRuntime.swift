@@ -82,14 +82,15 @@ public final class ServiceRuntime: Sendable {
         state.withLock { $0.services.append(service) }
     }
 
-    /// The keep-alive client for calls to `service`, one per upstream, shut down when `run()` returns.
+    /// The keep-alive client for calls to `service`, one per upstream (taking turns over its instances when
+    /// `<NAME>_URL` names several), shut down when `run()` returns.
     public func client(for service: ServiceName) throws -> HTTPClient {
         try state.withLock { state in
             if let client = state.clients[service] { return client }
             var logger = self.logger
             logger[metadataKey: "upstream"] = "\(service.executable)"
             let client = try HTTPClient(
-                baseURL: config.url(of: service), configuration: HTTPClientConfiguration(),
+                baseURLs: config.urls(of: service), configuration: HTTPClientConfiguration(),
                 eventLoopGroup: eventLoopGroup, logger: logger)
             state.clients[service] = client
             return client

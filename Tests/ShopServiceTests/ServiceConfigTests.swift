@@ -147,4 +147,15 @@ struct ServiceConfigTests {
         #expect(ServiceName(executable: "archive-service") == .archive)
         #expect(ServiceName(executable: "archive") == nil)
     }
+
+    @Test("<NAME>_URL may name several instances, comma-separated; a bad one or a repeated one is refused")
+    func instanceURLs() throws {
+        let config = try parse(["ORDER_SERVICE_URL": "http://127.0.0.1:5104, http://127.0.0.1:5204/"])
+        #expect(config.urls(of: .order) == ["http://127.0.0.1:5104", "http://127.0.0.1:5204"])
+        #expect(config.url(of: .order) == "http://127.0.0.1:5104")
+        #expect(config.urls(of: .crm) == ["http://127.0.0.1:5006"])
+        for bad in ["http://127.0.0.1:5104,", "http://127.0.0.1:5104,https://b:1", "http://a:1,http://a:1"] {
+            #expect(throws: ServiceError.self, "\(bad)") { try parse(["ORDER_SERVICE_URL": bad]) }
+        }
+    }
 }
