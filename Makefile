@@ -9,7 +9,7 @@ run-script = @if [ -x scripts/$(1).sh ]; then scripts/$(1).sh $(2); else echo "m
 help:           ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-up:             ## install what is missing, build (release), start Redis and the nine services, wait until ready
+up:             ## install what is missing, build (release), start Redis and the nine services, wait until ready (REDIS=cluster: a local 3+3 Redis Cluster; INSTANCES=N: N of each service behind HAProxy)
 	$(call run-script,up)
 
 down:           ## stop the services, Redis and PostgreSQL (data kept in .run/)
@@ -18,13 +18,13 @@ down:           ## stop the services, Redis and PostgreSQL (data kept in .run/)
 reset:          ## down, then wipe .run/
 	$(call run-script,reset)
 
-stop:           ## stop one service: make stop SERVICE=crm-service
+stop:           ## stop one service: make stop SERVICE=crm-service (every instance of it; SERVICE=crm-service-2: one)
 	$(call run-script,stop,$(SERVICE))
 
-start:          ## start one service and wait until ready: make start SERVICE=crm-service
+start:          ## start one service and wait until ready: make start SERVICE=crm-service (or one instance: crm-service-2)
 	$(call run-script,start,$(SERVICE))
 
-status:         ## what runs, with pids and /ready answers
+status:         ## what runs, with pids and /ready answers; each Redis Cluster node with its role
 	$(call run-script,status)
 
 test:           ## unit, integration, end-to-end and browser tests (installs redis-server, docker-compose, chromium when missing)

@@ -9,6 +9,7 @@ cd "$ROOT"
 
 ensure_command redis-server redis-server
 ensure_command docker-compose docker-compose
+ensure_command haproxy haproxy  # make up INSTANCES=2 in the script tests
 
 say "== validating docker-compose.yml"
 docker-compose -f "$ROOT/docker-compose.yml" config -q

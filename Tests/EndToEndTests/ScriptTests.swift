@@ -135,12 +135,65 @@ struct ScriptTests {
         print("make down of an idle stack (nine services, external Redis and PostgreSQL): \(down.elapsed)")
     }
 
+    @Test("make up REDIS=cluster INSTANCES=2: a 3+3 cluster, two of each service behind HAProxy; status shows roles; an instance killed -9 is skipped; stop one instance; down stops all",
+          .disabled(if: TestRedis.clusterRequested, "starts its own cluster: once per make test is enough"))
+    func clusterWithTwoInstances() async throws {
+        let database = try await PostgresTestServer.shared().createDatabase(prefix: "makeupcluster")
+        var extra = ["ORDERSHOP_REDIS_CLUSTER_PORT": String(try Self.freePortBlock(6, alsoFree: [10_000]))]
+        for service in ServiceName.allCases {
+            extra[service.urlVariable] = "http://127.0.0.1:\(try Self.freePortBlock(1, alsoFree: [100, 200]))"
+        }
+        let stack = try LocalStack(databaseURL: database, extra: extra)
+        defer { stack.remove() }
+        let up = try await stack.make("up", "REDIS=cluster", "INSTANCES=2")
+        #expect(up.status == 0, "\(up.output)")
+        #expect(up.output.contains("cluster_state:ok on every node"), "\(up.output)")
+        #expect(up.output.contains("started haproxy"), "\(up.output)")
+        #expect(stack.runningPIDs().count == 6 + 18 + 1, "six nodes, two of each of the nine, haproxy")
+
+        let status = try await stack.make("status")
+        let lines = status.output.split(separator: "\n")
+        #expect(lines.filter { $0.contains("primary, slots") }.count == 3, "\(status.output)")
+        #expect(lines.filter { $0.contains("replica of 127.0.0.1:") }.count == 3, "\(status.output)")
+        #expect(lines.filter { $0.contains("-2 ") && $0.contains("/ready: {\"status\":\"ready\"}") }.count == 9, "\(status.output)")
+
+        // Through HAProxy on the gateway's port, with one customer-service killed: every POST is answered 200.
+        let gateway = "http://127.0.0.1:\(try #require(stack.port(of: .gateway)))"
+        let victim = try String(contentsOfFile: stack.runDirectory + "/pids/customer-service-1.pid", encoding: .utf8)
+        kill(try #require(Int32(victim.trimmingCharacters(in: .whitespacesAndNewlines))), SIGKILL)
+        for index in 0..<10 {
+            let body = #"{"name":"n","email":"c\#(index)@example.org"}"#
+            #expect(try Self.curlStatus(gateway + "/customers", headers: ["Content-Type: application/json"], body: body) == 200)
+        }
+
+        let stop = try await stack.make("stop", "SERVICE=crm-service-2")
+        #expect(stop.status == 0 && stop.output.contains("stopped crm-service-2") && !stop.output.contains("crm-service-1"), "\(stop.output)")
+        let down = try await stack.make("down")
+        #expect(down.status == 0, "\(down.output)")
+        #expect(down.output.contains("stopped the Redis Cluster (6 nodes)"), "\(down.output)")
+        #expect(stack.runningPIDs().isEmpty)
+    }
+
+    /// The first of `count` consecutive free ports whose ports `offset` above are free too.
+    static func freePortBlock(_ count: Int, alsoFree offsets: [Int]) throws -> Int {
+        for _ in 0..<200 {
+            let base = Int.random(in: 20_000...30_000)
+            let ports = (0..<count).flatMap { index in ([0] + offsets).map { base + index + $0 } }
+            let free = ports.allSatisfy { port in
+                guard let socket = try? LoopbackSocket() else { return false }
+                return (try? socket.bindToPort(port)) != nil
+            }
+            if free { return base }
+        }
+        throw TestSupportError("no block of \(count) free ports")
+    }
+
     /// The status of a POST to `url` (curl, which make up installs).
-    static func curlStatus(_ url: String, headers: [String]) throws -> Int {
+    static func curlStatus(_ url: String, headers: [String], body: String? = nil) throws -> Int {
         let process = Process()
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST"] + headers.flatMap { ["-H", $0] } + [url]
+        process.arguments = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST"] + headers.flatMap { ["-H", $0] } + (body.map { ["--data", $0] } ?? []) + [url]
         process.standardOutput = output
         try process.run()
         process.waitUntilExit()

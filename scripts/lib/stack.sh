@@ -1,5 +1,7 @@
 # Shared by the scripts of the local stack (sourced, not run): paths, the nine services, processes.
-# Everything lives under .run/: pids/<executable>.pid, logs/<executable>.log, redis/ (AOF), pg/, env.
+# Everything lives under .run/: pids/<process>.pid, logs/<process>.log, redis/ (AOF), pg/, env. A process is named
+# after its executable (crm-service), or with INSTANCES=N after the executable and its instance (crm-service-2: see
+# lib/instances.sh); REDIS=cluster runs a local Redis Cluster instead of one redis-server (lib/redis-cluster.sh).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # ORDERSHOP_RUN_DIR moves .run/ elsewhere (the tests of these scripts run stacks of their own beside yours).
@@ -47,7 +49,8 @@ service_port() {
 
 require_service() {
   [[ -n "${1:-}" ]] || die "name a service: SERVICE=crm-service (one of: $(service_names | tr '\n' ' '))"
-  service_port "$1" >/dev/null || die "unknown service '$1' (one of: $(service_names | tr '\n' ' '))"
+  service_port "$(process_program "$1")" >/dev/null \
+    || die "unknown service '$1' (one of: $(service_names | tr '\n' ' '); with INSTANCES=N, one instance: crm-service-2)"
 }
 
 # Installs a Debian package (as root; through sudo otherwise).
@@ -126,8 +129,9 @@ pid_of() {
   [[ -f "$file" ]] || return 1
   pid="$(cat "$file")"
   [[ -n "$pid" ]] && alive "$pid" || return 1
-  # A stale file may name a pid the kernel has since given to another program.
-  if [[ -r "/proc/$pid/cmdline" ]]; then tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$1" || return 1; fi
+  # A stale file may name a pid the kernel has since given to another program (crm-service-2 runs crm-service,
+  # redis-server-7000 runs redis-server).
+  if [[ -r "/proc/$pid/cmdline" ]]; then tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "${1%-[0-9]*}" || return 1; fi
   printf '%s\n' "$pid"
 }
 
@@ -136,7 +140,7 @@ save_env() {
   mkdir -p "$RUN_DIR"
   : >"$ENV_FILE"
   local name
-  for name in REDIS_URL DATABASE_URL LOG_LEVEL ORDERSHOP_REDIS_PORT ORDERSHOP_PG_PORT \
+  for name in REDIS_URL DATABASE_URL LOG_LEVEL ORDERSHOP_REDIS_PORT ORDERSHOP_PG_PORT REDIS INSTANCES ORDERSHOP_REDIS_CLUSTER_PORT \
     $(for exe in $(service_names); do url_variable "$exe"; done); do
     [[ -n "${!name:-}" ]] && printf '%s=%q\n' "$name" "${!name}" >>"$ENV_FILE"
   done
@@ -171,6 +175,7 @@ ensure_admin_token() {
 
 # Tells the services where make up's own Redis and PostgreSQL listen when that is not where they look by default.
 export_store_urls() {
+  if redis_cluster_requested && [[ -z "${REDIS_URL:-}" ]]; then REDIS_URL="$(cluster_url)"; export REDIS_URL; fi
   [[ -n "${REDIS_URL:-}" || "$REDIS_PORT" == 6379 ]] || export REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
   [[ -n "${DATABASE_URL:-}" || "$PG_PORT" == 5432 ]] || export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/ordershop"
   return 0
@@ -212,13 +217,13 @@ port_holder() {
 check_service_ports() {
   local exe port pid problems=() moved=""
   for exe in "$@"; do
-    port="$(service_port "$exe")"
+    port="$(process_port "$exe")"
     [[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) \
-      || die "$(url_variable "$exe") must be http://host:port with a port from 1 to 65535 (port: \"$port\")"
+      || die "$(url_variable "$(process_program "$exe")") must be http://host:port with a port from 1 to 65535 (port: \"$port\")"
     port_taken "$port" || continue
     if pid="$(pid_of "$exe")" && listens_on "$port" "$pid"; then continue; fi
     problems+=("port $port, which $exe needs, is taken by $(port_holder "$port")")
-    moved="${moved:-$exe}"
+    moved="${moved:-$(process_program "$exe")}"
   done
   ((${#problems[@]} == 0)) && return 0
   local problem
@@ -245,22 +250,26 @@ launch_detached() {
   ) &
 }
 
-declare -A STARTED_PIDS=()   # executable -> pid, for what this command started (its children)
-declare -A LOG_OFFSETS=()    # executable -> size of its log before this start, so its last lines are this run's
+declare -A STARTED_PIDS=()   # process -> pid, for what this command started (its children)
+declare -A LOG_OFFSETS=()    # process -> size of its log before this start, so its last lines are this run's
 
+# Starts process $1 (an executable, or one instance of it: crm-service-2) on its port.
 start_service() {
-  local exe="$1" bin pid file="$PID_DIR/$1.pid" log="$LOG_DIR/$1.log"
+  local name="$1" exe bin pid file="$PID_DIR/$1.pid" log="$LOG_DIR/$1.log" port
+  exe="$(process_program "$name")"
+  port="$(process_port "$name")"
   bin="$(bin_dir)"
   [[ -x "$bin/$exe" ]] || die "$bin/$exe is not built${ORDERSHOP_BIN_DIR:+ (ORDERSHOP_BIN_DIR)}: run make up"
-  if pid="$(pid_of "$exe")"; then say "$exe is already running (pid $pid)"; return 0; fi
-  if [[ -s "$file" ]]; then say "$exe: removing the stale pid file $(shown "$file") (no $exe runs as pid $(cat "$file"))"; fi
+  if pid="$(pid_of "$name")"; then say "$name is already running (pid $pid)"; return 0; fi
+  if [[ -s "$file" ]]; then say "$name: removing the stale pid file $(shown "$file") (no $exe runs as pid $(cat "$file"))"; fi
   mkdir -p "$PID_DIR" "$LOG_DIR"
-  LOG_OFFSETS[$exe]="$(stat -c %s "$log" 2>/dev/null || echo 0)"
-  launch_detached "$log" env PORT="$(service_port "$exe")" "$bin/$exe"
+  LOG_OFFSETS[$name]="$(stat -c %s "$log" 2>/dev/null || echo 0)"
+  # shellcheck disable=SC2046 # one NAME_URL=… word a service
+  launch_detached "$log" env PORT="$port" $(instance_url_assignments) "$bin/$exe"
   pid=$!
-  STARTED_PIDS[$exe]="$pid"
+  STARTED_PIDS[$name]="$pid"
   printf '%s\n' "$pid" >"$file"
-  say "started $exe (pid $pid, port $(service_port "$exe"), log $(shown "$log"))"
+  say "started $name (pid $pid, port $port, log $(shown "$log"))"
 }
 
 # The last lines $exe logged since this command started it.
@@ -282,7 +291,7 @@ report_exit() {
 # Whether $exe answers /ready from the process $pid (the port's listener is that pid, not whatever else answers there).
 answers_ready() {
   local exe="$1" pid="$2" port
-  port="$(service_port "$exe")"
+  port="$(process_port "$exe")"
   listens_on "$port" "$pid" || return 1
   [[ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$port/ready" 2>/dev/null)" == 200 ]]
 }
@@ -310,7 +319,7 @@ wait_ready() {
     ((${#pending[@]} == 0)) && return 0
     if ((SECONDS >= deadline)); then
       for exe in "${pending[@]}"; do
-        port="$(service_port "$exe")"
+        port="$(process_port "$exe")"
         if listens_on "$port" "${pids[$exe]}"; then
           answer="$(curl -s -m 3 "http://127.0.0.1:$port/ready" 2>&1 || true)"
           warn "error: $exe (pid ${pids[$exe]}) is not ready after $timeout s: /ready answers ${answer:-nothing}"
@@ -389,6 +398,11 @@ redis_answers() { timeout 2 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/
 # Starts the local redis-server on 127.0.0.1:6379 (ORDERSHOP_REDIS_PORT; AOF on, data in .run/redis) unless
 # REDIS_URL points elsewhere or a Redis already answers there (then that one is used).
 start_redis() {
+  if redis_cluster_requested; then
+    [[ -z "${REDIS_URL:-}" ]] || die "REDIS=cluster starts a local Redis Cluster: unset REDIS_URL (it points elsewhere)"
+    start_redis_cluster
+    return 0
+  fi
   if [[ -n "${REDIS_URL:-}" ]]; then say "using Redis at $REDIS_URL (REDIS_URL)"; return 0; fi
   ensure_command redis-server redis-server
   local pid log="$LOG_DIR/redis-server.log"
@@ -427,6 +441,7 @@ start_redis() {
 
 stop_redis() {
   local pid
+  stop_redis_cluster
   if ! pid="$(pid_of redis-server)"; then rm -f "$PID_DIR/redis-server.pid"; return 0; fi
   kill -TERM "$pid" 2>/dev/null || true  # redis-server flushes the AOF on SIGTERM
   wait_gone "$pid" 60 || { say "redis-server did not stop within 60 s: killing it"; kill -KILL "$pid" 2>/dev/null || true; }
@@ -485,8 +500,13 @@ stop_what_was_started() {
   local store
   for store in "${STARTED_STORES[@]}"; do
     case "$store" in
-      redis-server) stop_redis >/dev/null ;;
+      redis-server | redis-server-*) stop_redis >/dev/null ;;
       postgres) stop_postgres >/dev/null ;;
     esac
   done
 }
+
+# shellcheck source=scripts/lib/instances.sh
+source "$ROOT/scripts/lib/instances.sh"
+# shellcheck source=scripts/lib/redis-cluster.sh
+source "$ROOT/scripts/lib/redis-cluster.sh"
