@@ -1,5 +1,5 @@
 # OrderShop: every target is a thin call to a script in scripts/ (read them for the details).
-.PHONY: up down reset stop start status test bench bench-http bench-redis bench-events bench-archive bench-reads bench-console restore help
+.PHONY: up down reset stop start status test bench bench-http bench-redis bench-events bench-archive bench-e2e bench-orders bench-scale bench-reads bench-console restore help
 
 SERVICE ?=
 
@@ -7,7 +7,7 @@ SERVICE ?=
 run-script = @if [ -x scripts/$(1).sh ]; then scripts/$(1).sh $(2); else echo "make $(1): scripts/$(1).sh is not there yet"; exit 1; fi
 
 help:           ## list the targets
-	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
+	@grep -E '^[a-z0-9-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
 up:             ## install what is missing, build (release), start Redis and the nine services, wait until ready (REDIS=cluster: a local 3+3 Redis Cluster; INSTANCES=N: N of each service behind HAProxy)
 	$(call run-script,up)
@@ -44,6 +44,15 @@ bench-events:   ## event store appends and reads
 
 bench-archive:  ## archiving to PostgreSQL and event queries
 	$(call run-script,bench-archive)
+
+bench-e2e:      ## the shop end to end through the gateway: reads, orders, cpu-per-order, memory (correctness checked after each)
+	$(call run-script,bench-e2e)
+
+bench-orders:   ## accepted orders/s through the gateway against the Redis-only floor (orders: ours= reference= ratio=), bytes per order
+	$(call run-script,bench-orders)
+
+bench-scale:    ## GET /orders with 100 to 40,000 orders in the shop, and appends to a short and a 1M-entry stream
+	$(call run-script,bench-scale)
 
 bench-reads:    ## reads at scale: 40,000 orders, GET /orders plain and 304, the mixed preset at 16 connections
 	$(call run-script,bench-reads)

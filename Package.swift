@@ -16,6 +16,7 @@ let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-p
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
 
 /// The nine services: executable product name, target name (its folder under Services/).
 let services: [(product: String, target: String)] = [
@@ -41,11 +42,87 @@ let serviceDependencies: [Target.Dependency] = [
     "ShopAPI", "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,
 ]
 
+/// The shared libraries, one folder each under Shared/, and the two C libraries they wrap.
+let libraries: [Target] = [
+    .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "ShopRedis", dependencies: [nioCore, nioPosix, logging, lifecycle, deque],
+            path: "Shared/ShopRedis", swiftSettings: swiftSettings),
+    .target(name: "ShopHTTP", dependencies: [nioCore, nioPosix, nioHTTP1, logging, lifecycle, deque],
+            path: "Shared/ShopHTTP", swiftSettings: swiftSettings),
+    .target(name: "ShopDomain", dependencies: [],
+            path: "Shared/ShopDomain", swiftSettings: swiftSettings),
+    .target(name: "ShopEventStore", dependencies: ["ShopRedis", "ShopDomain", "CZlib", nioCore, logging, lifecycle, metrics],
+            path: "Shared/ShopEventStore", swiftSettings: swiftSettings),
+    .target(name: "ShopPostgres", dependencies: ["CLibPQ", nioCore, nioPosix, logging, lifecycle],
+            path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
+    .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
+            path: "Shared/ShopService", swiftSettings: swiftSettings),
+    .target(name: "ShopArchive", dependencies: ["ShopPostgres", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopHTTP", nioCore, logging, metrics, lifecycle],
+            path: "Shared/ShopArchive", swiftSettings: swiftSettings),
+    .target(name: "ShopAPI", dependencies: ["ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
+            path: "Shared/ShopAPI", swiftSettings: swiftSettings),
+    .target(name: "ShopReactions", dependencies: ["ShopService", "ShopEventStore", "ShopHTTP", "ShopDomain", "ShopRedis", logging, lifecycle, nioCore],
+            path: "Shared/ShopReactions", swiftSettings: swiftSettings),
+    .target(name: "ShopLoad", dependencies: ["ShopDomain", histogram],
+            path: "Shared/ShopLoad", swiftSettings: swiftSettings),
+    .target(name: "ShopTestSupport", dependencies: [logging, nioCore, nioPosix],
+            path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
+]
+
+/// The nine services, one folder each under Services/; gateway-api embeds openapi.json and the console's files.
+let serviceTargets: [Target] = services.map { service in
+    var dependencies = serviceDependencies
+    if service.target == "ArchiveService" { dependencies += ["ShopPostgres", "ShopArchive"] }
+    if reactingServices.contains(service.target) { dependencies += ["ShopReactions"] }
+    let resources: [Resource]? = service.target == "GatewayAPI"
+        ? [.embedInCode("openapi.json")] + consoleFiles.map { .embedInCode("Console/" + $0) }
+        : nil
+    return .executableTarget(name: service.target, dependencies: dependencies, path: "Services/\(service.target)",
+                             resources: resources, swiftSettings: swiftSettings)
+}
+
+/// The command-line tools: the client (Client/) and the benchmarks (Benchmarks/OrderShopBench/).
+let tools: [Target] = [
+    .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopService", "ShopPostgres", "ShopArchive", "ShopLoad", argumentParser, logging, nioCore, nioPosix, lifecycle],
+                      path: "Client", swiftSettings: swiftSettings),
+    .executableTarget(name: "OrderShopBench", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopPostgres", "ShopArchive", "ShopLoad", argumentParser, logging, nioCore, nioPosix, lifecycle],
+                      path: "Benchmarks/OrderShopBench", swiftSettings: swiftSettings),
+]
+
+/// One Swift Testing suite per module, under Tests/.
+let tests: [Target] = [
+    .testTarget(name: "ShopHTTPTests", dependencies: ["ShopHTTP", "ShopTestSupport", nioCore, nioPosix, logging, lifecycle],
+                path: "Tests/ShopHTTPTests", swiftSettings: swiftSettings),
+    .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+                                                      .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
+                path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
+    .testTarget(name: "ShopAPITests", dependencies: ["ShopAPI", "ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
+                path: "Tests/ShopAPITests", swiftSettings: swiftSettings),
+    .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain"],
+                path: "Tests/ShopDomainTests", swiftSettings: swiftSettings),
+    .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", lifecycle, logging],
+                path: "Tests/ShopEventStoreTests", swiftSettings: swiftSettings),
+    .testTarget(name: "ShopPostgresTests", dependencies: ["ShopPostgres", "ShopTestSupport"],
+                path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
+    .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport", logging],
+                path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
+    .testTarget(name: "ArchiveTests", dependencies: ["ShopArchive", "ShopEventStore", "ShopPostgres", "ShopRedis", "ShopDomain", "ShopHTTP", "ShopTestSupport", logging, nioCore],
+                path: "Tests/ArchiveTests", swiftSettings: swiftSettings),
+    .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", "ShopService", "ShopHTTP", histogram, "ShopTestSupport", logging],
+                path: "Tests/LoadTests", swiftSettings: swiftSettings),
+    .testTarget(name: "BenchTests", dependencies: ["OrderShopBench", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", logging],
+                path: "Tests/BenchTests", swiftSettings: swiftSettings),
+    .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", "ShopEventStore", "ShopRedis", "ShopDomain", logging, nioPosix],
+                path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
+]
+
 let package = Package(
     name: "OrderShop",
     platforms: [.macOS(.v15)],
     products: services.map { .executable(name: $0.product, targets: [$0.target]) } + [
         .executable(name: "ordershop-client", targets: ["OrderShopClient"]),
+        .executable(name: "ordershop-bench", targets: ["OrderShopBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -55,88 +132,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
     ],
-    targets: [
-        // System libraries.
-        .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-
-        // Shared libraries.
-        .target(name: "ShopRedis", dependencies: [nioCore, nioPosix, logging, lifecycle, deque],
-                path: "Shared/ShopRedis", swiftSettings: swiftSettings),
-        .target(name: "ShopHTTP", dependencies: [nioCore, nioPosix, nioHTTP1, logging, lifecycle, deque],
-                path: "Shared/ShopHTTP", swiftSettings: swiftSettings),
-        .target(name: "ShopDomain", dependencies: [],
-                path: "Shared/ShopDomain", swiftSettings: swiftSettings),
-        .target(name: "ShopEventStore", dependencies: ["ShopRedis", "ShopDomain", "CZlib", nioCore, logging, lifecycle, metrics],
-                path: "Shared/ShopEventStore", swiftSettings: swiftSettings),
-        .target(name: "ShopPostgres", dependencies: ["CLibPQ", nioCore, nioPosix, logging, lifecycle],
-                path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
-        .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
-                path: "Shared/ShopService", swiftSettings: swiftSettings),
-        .target(name: "ShopArchive", dependencies: ["ShopPostgres", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopHTTP", nioCore, logging, metrics, lifecycle],
-                path: "Shared/ShopArchive", swiftSettings: swiftSettings),
-        .target(name: "ShopAPI", dependencies: ["ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
-                path: "Shared/ShopAPI", swiftSettings: swiftSettings),
-        .target(name: "ShopReactions", dependencies: ["ShopService", "ShopEventStore", "ShopHTTP", "ShopDomain", "ShopRedis", logging, lifecycle, nioCore],
-                path: "Shared/ShopReactions", swiftSettings: swiftSettings),
-        .target(name: "ShopTestSupport", dependencies: [logging, nioCore, nioPosix],
-                path: "Shared/ShopTestSupport", swiftSettings: swiftSettings),
-    ]
-    + services.map {
-        .executableTarget(name: $0.target, dependencies: serviceDependencies + ($0.target == "ArchiveService" ? ["ShopPostgres", "ShopArchive"] : [])
-                              + (reactingServices.contains($0.target) ? ["ShopReactions"] : []),
-                          path: "Services/\($0.target)", swiftSettings: swiftSettings)
-    }
-    + [
-        .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopService", "ShopPostgres", "ShopArchive", argumentParser, logging, nioCore, nioPosix, lifecycle],
-                          path: "Client", swiftSettings: swiftSettings),
-
-        // Tests.
-        .testTarget(name: "ShopHTTPTests", dependencies: ["ShopHTTP", "ShopTestSupport", nioCore, nioPosix, logging, lifecycle],
-                    path: "Tests/ShopHTTPTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
-                                                          .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
-                    path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopAPITests", dependencies: ["ShopAPI", "ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
-                    path: "Tests/ShopAPITests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain"],
-                    path: "Tests/ShopDomainTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", lifecycle, logging],
-                    path: "Tests/ShopEventStoreTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopPostgresTests", dependencies: ["ShopPostgres", "ShopTestSupport"],
-                    path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport", logging],
-                    path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ArchiveTests", dependencies: ["ShopArchive", "ShopEventStore", "ShopPostgres", "ShopRedis", "ShopDomain", "ShopHTTP", "ShopTestSupport", logging, nioCore],
-                    path: "Tests/ArchiveTests", swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", "ShopEventStore", "ShopRedis", "ShopDomain", logging, nioPosix],
-                    path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
-    ]
+    targets: libraries + serviceTargets + tools + tests
 )
-
-// The load generator (issue 8): ShopLoad and its tests, HdrHistogram for the client. Added here, apart from the
-// expression above, so that expression stays simple enough for the manifest's type checker.
-let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
-package.dependencies.append(.package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"))
-package.targets += [
-    .target(name: "ShopLoad", dependencies: ["ShopDomain", histogram],
-            path: "Shared/ShopLoad", swiftSettings: swiftSettings),
-    .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", "ShopService", "ShopHTTP", histogram, "ShopTestSupport", logging],
-                path: "Tests/LoadTests", swiftSettings: swiftSettings),
-]
-for target in package.targets where target.name == "OrderShopClient" {
-    target.dependencies += ["ShopLoad", histogram]
-}
-
-// The order benchmarks (issue 8, bench): bench-orders and bench-scale against a real redis-server.
-package.targets.append(
-    .testTarget(name: "BenchTests", dependencies: ["OrderShopClient", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", logging],
-                path: "Tests/BenchTests", swiftSettings: swiftSettings))
-
-// The API's description (issue 15): gateway-api embeds the JSON form of openapi.yaml and serves it at /openapi.json.
-for target in package.targets where target.name == "GatewayAPI" {
-    // The console's files are built into the executable (see Services/GatewayAPI/ConsoleRoutes.swift for why).
-    target.resources = [.embedInCode("openapi.json")] + consoleFiles.map { .embedInCode("Console/" + $0) }
-}

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
 source scripts/lib/redis.sh
 
-swift build -c release --product ordershop-client >&2
-client="$(swift build -c release --show-bin-path)/ordershop-client"
+swift build -c release --product ordershop-bench >&2
+client="$(swift build -c release --show-bin-path)/ordershop-bench"
 
 redis_port="$(free_port)"
 pg_port="$(free_port)"

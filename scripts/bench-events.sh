@@ -4,8 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/redis.sh
 
-swift build -c release --product ordershop-client >&2
-client="$(swift build -c release --show-bin-path)/ordershop-client"
+swift build -c release --product ordershop-bench >&2
+client="$(swift build -c release --show-bin-path)/ordershop-bench"
 
 port="$(free_port)"
 dir="$(mktemp -d)"

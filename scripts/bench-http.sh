@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench-http: serves GET /hello from ShopHTTP (ordershop-client hello-server) and from Hummingbird 2
+# make bench-http: serves GET /hello from ShopHTTP (ordershop-bench hello-server) and from Hummingbird 2
 # (Benchmarks/HTTPReference), each on one event-loop thread, loads each with the same wrk run one after the
 # other, and prints `http: ours=N/s reference=N/s ratio=R` (the median of BENCH_ROUNDS rounds).
 #
@@ -41,8 +41,8 @@ if [ "$pin" = 1 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
 fi
 
 echo "bench-http: building ShopHTTP's hello-server (release)" >&2
-swift build -c release --product ordershop-client >&2
-ours_bin="$(swift build -c release --show-bin-path)/ordershop-client"
+swift build -c release --product ordershop-bench >&2
+ours_bin="$(swift build -c release --show-bin-path)/ordershop-bench"
 echo "bench-http: building the Hummingbird reference (release)" >&2
 (cd Benchmarks/HTTPReference && swift build -c release >&2)
 reference_bin="$(cd Benchmarks/HTTPReference && swift build -c release --show-bin-path)/HelloHummingbird"

@@ -2,7 +2,7 @@
 # make bench (orders vs the Redis-only floor): on a fresh stack (release build, private Redis on a free port, the nine
 # services), accepted single-product orders/s through the gateway at 16 connections (`ordershop-client load`, whose
 # correctness checks must pass), then, with the services stopped, the same reservation and order_created append
-# scripts driven straight against the same Redis by 16 tasks (`ordershop-client bench-orders`): the floor.
+# scripts driven straight against the same Redis by 16 tasks (`ordershop-bench bench-orders`): the floor.
 # Then Redis bytes per order with compression off and on, on an empty private Redis.
 #
 # Prints: orders: ours=N/s reference=N/s ratio=R, then redis-bytes-per-order: json=N gzip=N.
@@ -25,10 +25,10 @@ ours="${ours//[^0-9.]/}"
 
 # The floor: no HTTP and no services (their consumers would react to what the floor writes), same Redis.
 stop_services
-"$CLIENT" bench-orders --url "$REDIS_URL" --duration "$SECONDS_PER_SIDE" --concurrency 16 --ours "$ours" --memory-orders 0
+"$BENCH" bench-orders --url "$REDIS_URL" --duration "$SECONDS_PER_SIDE" --concurrency 16 --ours "$ours" --memory-orders 0
 
 # Bytes per order on an empty Redis of its own: on the stack's, expiring keys and AOF rewrites blur the delta.
 start_private_redis
-"$CLIENT" bench-orders --url "$PRIVATE_REDIS_URL" --duration 0 --memory-orders 5000 --compression-threshold 0
+"$BENCH" bench-orders --url "$PRIVATE_REDIS_URL" --duration 0 --memory-orders 5000 --compression-threshold 0
 # Compression pays on bigger entities: the same figures for 20-product orders.
-"$CLIENT" bench-orders --url "$PRIVATE_REDIS_URL" --duration 0 --items 20 --memory-orders 2000 --compression-threshold 0
+"$BENCH" bench-orders --url "$PRIVATE_REDIS_URL" --duration 0 --items 20 --memory-orders 2000 --compression-threshold 0

@@ -13,9 +13,9 @@ for tool in redis-server redis-benchmark; do
     command -v "$tool" >/dev/null || { echo "bench-redis: $tool not found (apt-get install redis-server redis-tools)" >&2; exit 1; }
 done
 
-echo "bench-redis: building ordershop-client (release)" >&2
-swift build -c release --product ordershop-client >&2
-client="$(swift build -c release --show-bin-path)/ordershop-client"
+echo "bench-redis: building ordershop-bench (release)" >&2
+swift build -c release --product ordershop-bench >&2
+client="$(swift build -c release --show-bin-path)/ordershop-bench"
 
 workdir=""
 cleanup() {

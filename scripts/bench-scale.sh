@@ -3,7 +3,7 @@
 # connection with 100, 1,000, 10,000 and 40,000 orders in the shop (`ordershop-client load --mix reads`, orders placed
 # through the gateway in batches, correctness checks must pass), each also with If-None-Match (answered 304); then,
 # on a private Redis without the services, the append rate of order_created with a 10-entry and a 1,000,000-entry
-# stream (`ordershop-client bench-scale`).
+# stream (`ordershop-bench bench-scale`).
 #
 # Prints: orders-list: n=100|1000|10000|40000 p50=X ms p99=Y ms and orders-list-304: n=… beside each, then
 # append: stream=10 N/s and append: stream=1000000 N/s.
@@ -41,6 +41,6 @@ done
 # inside the measurement).
 stop_services
 start_private_redis
-"$CLIENT" bench-scale --url "$PRIVATE_REDIS_URL" --duration "${BENCH_APPEND_SECONDS:-3}" --short 10 --long 1000000 \
+"$BENCH" bench-scale --url "$PRIVATE_REDIS_URL" --duration "${BENCH_APPEND_SECONDS:-3}" --short 10 --long 1000000 \
   || FAILED=1
 exit "$FAILED"

@@ -5,7 +5,7 @@ import ShopEventStore
 import ShopRedis
 import ShopTestSupport
 import Testing
-@testable import OrderShopClient
+@testable import OrderShopBench
 
 /// The pieces of bench-orders and bench-scale against a real redis-server: what they count must be what happened.
 @Suite("Order benchmarks")

@@ -3,7 +3,7 @@
 # executables on free ports. Everything is stopped and deleted on exit.
 #
 #   source "$(dirname "$0")/lib/stack.sh"; source "$(dirname "$0")/lib/fresh-stack.sh"
-#   build_release                   sets BIN and CLIENT
+#   build_release                   sets BIN, CLIENT (ordershop-client) and BENCH (ordershop-bench)
 #   start_fresh_stack               sets REDIS_URL, GATEWAY, PIDS[executable], WORK; exports every <SERVICE>_URL
 #   stop_services                   stops the nine (Redis keeps running: Redis-only measurements come next)
 #   start_private_redis             another empty redis-server without persistence, in WORK; sets PRIVATE_REDIS_URL
@@ -13,6 +13,7 @@ build_release() {
   (cd "$ROOT" && swift build -c release >/dev/null) || die "the release build failed"
   BIN="$(release_bin_dir)"
   CLIENT="$BIN/ordershop-client"
+  BENCH="$BIN/ordershop-bench"
 }
 
 # Sets FREE_PORT to a port no socket uses now, not one handed out before. Ports come from below the kernel's

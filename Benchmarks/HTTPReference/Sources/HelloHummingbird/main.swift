@@ -1,5 +1,5 @@
 // hello-hummingbird --port N [--threads N]: GET /hello → {"message":"Hello, World!"}, the same route
-// and JSON encoding (a Codable value through JSONEncoder per request) as `ordershop-client hello-server`.
+// and JSON encoding (a Codable value through JSONEncoder per request) as `ordershop-bench hello-server`.
 import Hummingbird
 import Logging
 import NIOPosix
