@@ -19,6 +19,7 @@ let postgres = PostgresClient(configuration: postgresConfiguration, logger: runt
 var archiveConfiguration = ArchiveConfiguration()
 archiveConfiguration.retention = config.eventRetention
 archiveConfiguration.claimIdle = config.consumerClaimIdle
+archiveConfiguration.forgetIdle = config.consumerForgetIdle
 
 let archive = EventArchive(postgres: postgres, logger: runtime.logger)
 let store = EventStore(redis: runtime.redis, logger: runtime.logger, compressionThreshold: config.eventCompressionThreshold)

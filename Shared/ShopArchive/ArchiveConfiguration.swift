@@ -20,6 +20,9 @@ public struct ArchiveConfiguration: Sendable {
     public var maxBackoff: Duration = .seconds(5)
     /// Entries other consumers of the group left pending this long are claimed (a crashed instance of another name).
     public var claimIdle: Duration = .seconds(30)
+    /// Other consumers of the group that hold no pending entry and have been idle this long are removed from it at
+    /// each claim round (`CONSUMER_FORGET_IDLE_MS`), as the reacting services do.
+    public var forgetIdle: Duration = .seconds(600)
     /// The largest entity an entry may inflate to; a bigger one is dead-lettered.
     public var maxEntitySize = 16 << 20
     /// How often the trimmer runs.

@@ -36,6 +36,31 @@ struct ArchiverTests {
         }
     }
 
+    @Test("a consumer of the archive group that holds nothing and stays idle past CONSUMER_FORGET_IDLE_MS is removed; the archiver's own stays")
+    func forgetsIdleConsumers() async throws {
+        try await ArchiveHarness.run { harness in
+            let appended = try await harness.appendLoad(customers: 2)
+            var configuration = ArchiveHarness.fastConfiguration()
+            configuration.claimIdle = .seconds(1)
+            configuration.forgetIdle = .milliseconds(500)
+            let stream = TopicKeys(.customer).stream(.created)
+            let archiver = harness.archiver(configuration)
+            func consumers() async throws -> [String] {
+                let reply = try await harness.redis.send("XINFO", "CONSUMERS", RESPArgument(stream), "archive")
+                return (reply.array ?? []).compactMap { consumer in
+                    (consumer.pairs ?? []).first { $0.key.string == "name" }?.value.string
+                }.sorted()
+            }
+            try await withBackground([archiver]) {
+                #expect(try await eventually { archiver.status.acknowledged == appended.count })
+                // Left behind by an archiver of another name, or by a dead letter's replay, holding nothing.
+                _ = try await harness.redis.send("XGROUP", "CREATECONSUMER", RESPArgument(stream), "archive", "left-behind")
+                #expect(try await consumers() == ["archiver", "left-behind"])
+                #expect(try await eventually(timeout: .seconds(20)) { try await consumers() == ["archiver"] })
+            }
+        }
+    }
+
     @Test("archiving again what is already archived inserts nothing (ON CONFLICT DO NOTHING), entries are still acknowledged")
     func reinsertIsHarmless() async throws {
         try await ArchiveHarness.run { harness in

@@ -127,6 +127,8 @@ public final class Archiver: Service, Sendable {
             while !shouldStop {
                 if buffer.isEmpty, clock.now >= nextClaim {
                     try await claimAbandoned(streams, on: connection)
+                    try await EventStore.forgetIdleConsumers(of: streams, group: configuration.group, idleLongerThan: configuration.forgetIdle,
+                                                             keeping: configuration.consumer, on: connection, logger: logger)
                     nextClaim = clock.now + configuration.claimIdle / 2
                 }
                 if let due = deadline {

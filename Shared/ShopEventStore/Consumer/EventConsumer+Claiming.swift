@@ -41,12 +41,7 @@ extension EventConsumer {
 
     /// Removes other consumers of the group that hold no pending entry and have been idle past `forgetIdle`.
     func forgetIdleConsumers(of streams: [EventStreamID], on connection: some RedisCommandExecutor) async throws {
-        for stream in streams {
-            let forgotten = try await EventStore.forgetIdleConsumers(
-                stream: stream.key, group: group, idleLongerThan: configuration.forgetIdle, keeping: consumer, on: connection)
-            for name in forgotten {
-                logger.info("removed an idle consumer from the group", metadata: ["stream": "\(stream.key)", "consumer.removed": "\(name)"])
-            }
-        }
+        try await EventStore.forgetIdleConsumers(of: streams, group: group, idleLongerThan: configuration.forgetIdle, keeping: consumer,
+                                                 on: connection, logger: logger)
     }
 }

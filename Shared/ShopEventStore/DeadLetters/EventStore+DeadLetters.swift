@@ -1,3 +1,4 @@
+import Logging
 import ShopDomain
 import ShopRedis
 
@@ -68,6 +69,18 @@ extension EventStore {
             RESPArgument(group), RESPArgument(Int(idle.milliseconds())), RESPArgument(keeping),
         ])
         return (reply.array ?? []).compactMap(\.string)
+    }
+
+    /// The same on each of `streams`, each consumer removed logged: what every long-lived reader of a group (the
+    /// reacting services' consumers, the archiver) does at each claim round.
+    public static func forgetIdleConsumers(of streams: [EventStreamID], group: String, idleLongerThan idle: Duration, keeping: String,
+                                           on redis: some RedisCommandExecutor, logger: Logger) async throws {
+        for stream in streams {
+            let forgotten = try await forgetIdleConsumers(stream: stream.key, group: group, idleLongerThan: idle, keeping: keeping, on: redis)
+            for name in forgotten {
+                logger.info("removed an idle consumer from the group", metadata: ["stream": "\(stream.key)", "consumer.removed": "\(name)"])
+            }
+        }
     }
 
     /// An idle time far past any claim interval (`CONSUMER_CLAIM_IDLE_MS` is at most a day).
