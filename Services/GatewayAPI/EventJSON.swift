@@ -3,7 +3,7 @@ import ShopHTTP
 
 /// Events and dead letters written as the API shows them, the entity JSON embedded as it is stored.
 enum EventJSON {
-    /// `{"event_id","topic","action","entry_id","aggregate_id","version","occurred_at","correlation_id","entity"}`,
+    /// `{"event_id","topic","action","entry_id","aggregate_id","version","occurred_at","correlation_id","causation_id","entity"}`,
     /// the shape `GET /events` answers.
     static func write(_ event: StoredEvent, into buffer: inout ByteBuffer) {
         buffer.writeStaticString(#"{"event_id":"#)
@@ -18,6 +18,8 @@ enum EventJSON {
         JSONString.write(event.aggregateID, into: &buffer)
         buffer.writeString(#","version":\#(event.version),"occurred_at":\#(event.occurredAt),"correlation_id":"#)
         JSONString.write(event.correlationID, into: &buffer)
+        buffer.writeStaticString(#","causation_id":"#)
+        JSONString.write(event.causationID, into: &buffer)
         buffer.writeStaticString(#","entity":"#)
         if event.entity.isEmpty { buffer.writeStaticString("null") } else { buffer.writeBytes(event.entity) }
         buffer.writeStaticString("}")

@@ -26,10 +26,17 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
     public func register(_ router: inout Router) {
         let paths = EntityPaths.of(Made.topic)
         for path in paths.createPaths {
-            router.post(path) { request in try await create(request) }
+            router.post(path) { request in try await Self.caused(by: request) { try await create(request) } }
         }
-        router.put(paths.item) { request in try await update(request) }
-        router.delete(paths.item) { request in try await delete(request) }
+        router.put(paths.item) { request in try await Self.caused(by: request) { try await update(request) } }
+        router.delete(paths.item) { request in try await Self.caused(by: request) { try await delete(request) } }
+    }
+
+    /// Runs a command with its cause bound, so every event it writes (stock reservations included) carries the
+    /// request's correlation id and the request id as causation.
+    static func caused(by request: Request, _ command: () async throws -> Response) async throws -> Response {
+        try await EventCause.$current.withValue(EventCause(correlationID: request.correlationID, causationID: request.requestID),
+                                                operation: command)
     }
 
     func create(_ request: Request) async throws -> Response {
@@ -40,8 +47,7 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
         try await StoreFailure.translating(topic: Made.topic) { try await hooks.willCreate(entities) }
         do {
             let events = try entities.map { entity in
-                NewEvent(action: .created, aggregateID: entity.id, entity: try EventStore.encode(entity), expectedVersion: 0,
-                         correlationID: request.requestID)
+                NewEvent(action: .created, aggregateID: entity.id, entity: try EventStore.encode(entity), expectedVersion: 0)
             }
             _ = try await store.append(events, topic: Made.topic)
         } catch {
@@ -77,7 +83,7 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
         }
         do {
             // The version read above: a delete or update in between is a conflict, not a silent overwrite.
-            try await store.update(entity, expectedVersion: version, correlationID: request.requestID)
+            try await store.update(entity, expectedVersion: version)
         } catch {
             if StoreFailure.isDefinite(error) { await hooks.updateFailed(entity) }
             throw StoreFailure.translate(error, topic: Made.topic)
@@ -88,7 +94,7 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
     func delete(_ request: Request) async throws -> Response {
         let id = try request.entityID()
         try await StoreFailure.translating(topic: Made.topic) {
-            try await store.delete(Made.self, id: id, correlationID: request.requestID)
+            try await store.delete(Made.self, id: id)
         }
         await hooks.didDelete(id: id)
         return Self.accepted

@@ -1,11 +1,15 @@
 import ShopHTTP
 
 extension HTTPClient {
-    /// Sends `request` on to this upstream at `path` (method, query, body, `Content-Type`, `X-Request-Id`) and
-    /// answers with the upstream's status and body. A down upstream is a 503, a broken answer a 502, none in time a 504.
+    /// Sends `request` on to this upstream at `path` (method, query, body, `Content-Type`, `X-Request-Id`, and the
+    /// trace context: `traceparent` with the request's correlation id as trace id, `tracestate`) and answers with the
+    /// upstream's status and body. A down upstream is a 503, a broken answer a 502, none in time a 504.
     public func forward(_ request: Request, to path: String, upstream: String) async throws(HTTPError) -> Response {
         var headers = HTTPHeaders()
         headers.add(name: "x-request-id", value: request.requestID)
+        let trace = request.traceParent ?? TraceParent(traceID: request.correlationID, parentID: TraceParent.makeSpanID(), flags: 1)
+        headers.add(name: "traceparent", value: trace.child(spanID: TraceParent.makeSpanID()).description)
+        if request.traceParent != nil, let state = request.headers.first(name: "tracestate") { headers.add(name: "tracestate", value: state) }
         if let contentType = request.headers.first(name: "content-type") { headers.add(name: "content-type", value: contentType) }
         let target = path + Self.queryString(request.query)
         let answer: ClientResponse

@@ -24,7 +24,7 @@ public struct EventArchive: Sendable {
         do {
             return try PostgresBatchInsert(
                 into: "events",
-                columns: ["event_id", "topic", "action", "entry_id", "aggregate_id", "version", "occurred_at", "correlation_id", "entity"],
+                columns: ["event_id", "topic", "action", "entry_id", "aggregate_id", "version", "occurred_at", "correlation_id", "causation_id", "entity"],
                 onConflict: .doNothing)
         } catch {
             preconditionFailure("constant table and column names are valid: \(error)")
@@ -42,7 +42,8 @@ public struct EventArchive: Sendable {
         [.uuid(event.eventID), .text(event.topic.rawValue), .text(event.action.rawValue), .text(event.entryID.description),
          .text(event.aggregateID), .int(Int64(event.version)),
          .timestamp(Date(timeIntervalSince1970: Double(event.occurredAt) / 1000)),
-         .text(event.correlationID), .json(String(decoding: event.entity, as: UTF8.self))]
+         .text(event.correlationID), event.causationID.isEmpty ? nil : .text(event.causationID),
+         .json(String(decoding: event.entity, as: UTF8.self))]
     }
 
     /// One page of events matching `query`, in commit order.
@@ -77,6 +78,7 @@ public struct EventArchive: Sendable {
         return StoredEvent(archivedEventID: try row.string("event_id"), topic: topic, action: action, entryID: entryID,
                            aggregateID: try row.string("aggregate_id"), version: try row.int("version"),
                            occurredAt: try row.int64("occurred_ms"), correlationID: try row.decode("correlation_id", as: String?.self) ?? "",
+                           causationID: try row.decode("causation_id", as: String?.self) ?? "",
                            entity: Array(try row.string("entity").utf8))
     }
 

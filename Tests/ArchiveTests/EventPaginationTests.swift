@@ -108,10 +108,10 @@ struct EventPaginationTests {
         let ok = try await get([("topic", "order"), ("limit", "5")])
         #expect(ok.status == 200 && (ok.json["events"] as? [Any])?.count == 5 && ok.json["next"] is String)
         let first = try #require((ok.json["events"] as? [[String: Any]])?.first)
-        #expect(Set(first.keys) == ["event_id", "topic", "action", "entry_id", "aggregate_id", "version", "occurred_at", "correlation_id", "entity"])
+        #expect(Set(first.keys) == ["event_id", "topic", "action", "entry_id", "aggregate_id", "version", "occurred_at", "correlation_id", "causation_id", "entity"])
         #expect((first["entity"] as? [String: Any])?["id"] as? String == "order-0")
 
-        for name in ["topic", "action", "aggregate_id", "after", "limit", "contains"] {
+        for name in ["topic", "action", "aggregate_id", "correlation", "after", "limit", "contains"] {
             for text in Self.injections {
                 let answer = try await get([(name, text)])
                 #expect(answer.status == 400 || (answer.status == 200 && (answer.json["events"] as? [Any])?.isEmpty == true),

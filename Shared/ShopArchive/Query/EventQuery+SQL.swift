@@ -15,6 +15,7 @@ extension EventQuery {
         if let topic { conditions.append("topic = \(parameter(.text(topic.rawValue)))") }
         if let action { conditions.append("action = \(parameter(.text(action.rawValue)))") }
         if let aggregateID { conditions.append("aggregate_id = \(parameter(.text(aggregateID)))") }
+        if let correlationID { conditions.append("correlation_id = \(parameter(.text(correlationID)))") }
         if let contains { conditions.append("entity @> \(parameter(.json(contains)))::jsonb") }
         if let after {
             let ms = parameter(.int(Int64(after.entryID.milliseconds)))
@@ -37,11 +38,12 @@ extension EventQuery {
     /// The columns an archived event is read back with, plus its API JSON built by PostgreSQL.
     static let selectList = """
         SELECT event_id::text AS event_id, topic, action, entry_id, aggregate_id, version,
-               (extract(epoch FROM occurred_at) * 1000)::bigint AS occurred_ms, correlation_id, entity::text AS entity,
+               (extract(epoch FROM occurred_at) * 1000)::bigint AS occurred_ms, correlation_id, causation_id, entity::text AS entity,
                json_build_object('event_id', event_id, 'topic', topic, 'action', action, 'entry_id', entry_id,
                                  'aggregate_id', aggregate_id, 'version', version,
                                  'occurred_at', (extract(epoch FROM occurred_at) * 1000)::bigint,
-                                 'correlation_id', correlation_id, 'entity', entity)::text AS json
+                                 'correlation_id', correlation_id, 'causation_id', causation_id,
+                                 'entity', entity)::text AS json
         FROM events
         """
 }

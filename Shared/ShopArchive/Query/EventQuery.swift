@@ -9,11 +9,13 @@ public struct EventQuery: Sendable, Equatable {
     /// Page size when `limit` is absent.
     public static let defaultLimit = 100
     /// The query parameters `GET /events` understands; anything else is refused, so a typo is not silently ignored.
-    public static let parameterNames: Set<String> = ["topic", "action", "aggregate_id", "after", "limit", "contains"]
+    public static let parameterNames: Set<String> = ["topic", "action", "aggregate_id", "correlation", "after", "limit", "contains"]
 
     public var topic: Topic?
     public var action: EventAction?
     public var aggregateID: String?
+    /// Only the events one request set off (`correlation_id`).
+    public var correlationID: String?
     /// Only events after this position (exclusive) in commit order.
     public var after: EventCursor?
     public var limit: Int
@@ -21,11 +23,12 @@ public struct EventQuery: Sendable, Equatable {
     public var contains: String?
 
     /// A query from its parts.
-    public init(topic: Topic? = nil, action: EventAction? = nil, aggregateID: String? = nil, after: EventCursor? = nil,
-                limit: Int = EventQuery.defaultLimit, contains: String? = nil) {
+    public init(topic: Topic? = nil, action: EventAction? = nil, aggregateID: String? = nil, correlationID: String? = nil,
+                after: EventCursor? = nil, limit: Int = EventQuery.defaultLimit, contains: String? = nil) {
         self.topic = topic
         self.action = action
         self.aggregateID = aggregateID
+        self.correlationID = correlationID
         self.after = after
         self.limit = limit
         self.contains = contains
@@ -34,7 +37,7 @@ public struct EventQuery: Sendable, Equatable {
     /// Parses the query string of `GET /events`; a bad value is a `badQuery` error naming the parameter.
     public init(parameters: [String: String]) throws(ArchiveError) {
         if let unknown = parameters.keys.sorted().first(where: { !Self.parameterNames.contains($0) }) {
-            throw ArchiveError(.badQuery, "unknown parameter '\(Self.quoted(unknown))'; known: topic, action, aggregate_id, after, limit, contains")
+            throw ArchiveError(.badQuery, "unknown parameter '\(Self.quoted(unknown))'; known: topic, action, aggregate_id, correlation, after, limit, contains")
         }
         self.init()
         if let text = parameters["topic"] {
@@ -50,12 +53,10 @@ public struct EventQuery: Sendable, Equatable {
             self.action = action
         }
         if let text = parameters["aggregate_id"] {
-            // Counted in Unicode scalars, like every length of the API (openapi.yaml: maxLength 200).
-            guard !text.isEmpty, text.unicodeScalars.count <= 200,
-                  !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                throw ArchiveError(.badQuery, "aggregate_id must be 1 to 200 characters long, without control characters")
-            }
-            aggregateID = text
+            aggregateID = try Self.checkedID(text, name: "aggregate_id")
+        }
+        if let text = parameters["correlation"] {
+            correlationID = try Self.checkedID(text, name: "correlation")
         }
         if let text = parameters["after"] {
             guard let cursor = EventCursor(text) else {
@@ -72,6 +73,16 @@ public struct EventQuery: Sendable, Equatable {
         if let text = parameters["contains"] {
             contains = try Self.checkedObject(text)
         }
+    }
+
+    /// An id parameter: 1 to 200 characters (Unicode scalars, like every length of the API; openapi.yaml:
+    /// maxLength 200) without control characters.
+    static func checkedID(_ text: String, name: String) throws(ArchiveError) -> String {
+        guard !text.isEmpty, text.unicodeScalars.count <= 200,
+              !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw ArchiveError(.badQuery, "\(name) must be 1 to 200 characters long, without control characters")
+        }
+        return text
     }
 
     /// `contains` must be one JSON object of at most 64 KiB.

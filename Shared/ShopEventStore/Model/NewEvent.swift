@@ -8,19 +8,24 @@ public struct NewEvent: Sendable, Equatable {
     public var entity: [UInt8]
     /// The version the aggregate must have now (0 for a create); nil appends whatever the version is.
     public var expectedVersion: Int?
-    /// Ties the event to the request or decision that caused it.
+    /// Shared by everything one request set off; empty: the task's `EventCause.current` gives it.
     public var correlationID: String
+    /// The request or event that caused this one; empty: the task's `EventCause.current` gives it.
+    public var causationID: String = ""
+    /// The writing span's `traceparent`; empty: the task's `EventCause.current` gives it (or none is stored).
+    public var traceParent: String = ""
     /// A fresh UUID, the consumers' idempotency key.
     public var eventID: String
 
     /// An event with a fresh event id.
     public init(action: EventAction, aggregateID: String, entity: [UInt8], expectedVersion: Int? = nil,
-                correlationID: String = "", eventID: String = EventStore.makeEventID()) {
+                correlationID: String = "", causationID: String = "", eventID: String = EventStore.makeEventID()) {
         self.action = action
         self.aggregateID = aggregateID
         self.entity = entity
         self.expectedVersion = expectedVersion
         self.correlationID = correlationID
+        self.causationID = causationID
         self.eventID = eventID
     }
 }

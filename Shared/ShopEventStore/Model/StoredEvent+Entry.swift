@@ -10,7 +10,7 @@ extension StoredEvent {
             throw EventStoreError(.corruptEvent, "bad entry id \(entryID)")
         }
         var eventID: String?, aggregateID: String?, version: Int?, occurredAt: Int64?
-        var correlationID = "", encoding = "json"
+        var correlationID = "", causationID = "", traceParent = "", encoding = "json"
         var entity: [UInt8]?
         var index = 0
         while index + 1 < fields.count {
@@ -22,6 +22,8 @@ extension StoredEvent {
             case .version: version = value.int
             case .occurredAt: occurredAt = value.string.flatMap { Int64($0) }
             case .correlationID: correlationID = value.string ?? ""
+            case .causationID: causationID = value.string ?? ""
+            case .traceParent: traceParent = value.string ?? ""
             case .encoding: encoding = value.string ?? ""
             case nil: break
             }
@@ -44,25 +46,27 @@ extension StoredEvent {
             throw EventStoreError(.corruptEvent, "entry \(entryID) of \(topic.rawValue): unknown enc \(encoding)")
         }
         self.init(eventID: eventID, topic: topic, action: action, entryID: entry, aggregateID: aggregateID, version: version,
-                  occurredAt: occurredAt ?? Int64(entry.milliseconds), correlationID: correlationID, entity: json)
+                  occurredAt: occurredAt ?? Int64(entry.milliseconds), correlationID: correlationID, entity: json,
+                  causationID: causationID, traceParent: traceParent)
     }
 
-    /// The fields of an entry of the store's layout.
+    /// The fields of an entry of the store's layout. Entries written before `causation_id` and `traceparent`
+    /// existed lack them (and may lack `correlation_id`): they read as empty.
     enum Field: String, CaseIterable {
         case eventID = "event_id", entity, aggregateID = "aggregate_id", version, occurredAt = "occurred_at"
-        case correlationID = "correlation_id", encoding = "enc"
+        case correlationID = "correlation_id", causationID = "causation_id", traceParent = "traceparent", encoding = "enc"
     }
 
     /// Which field a name is, without making a String (it runs for every field of every entry read).
-    /// The names all differ in length, so the length picks the candidate.
+    /// The length picks at most two candidates; their first bytes tell those apart.
     static func field(named name: ByteBuffer) -> Field? {
         let candidate: Field
         switch name.readableBytes {
         case 8: candidate = .eventID
         case 6: candidate = .entity
-        case 12: candidate = .aggregateID
+        case 12: candidate = name.getInteger(at: name.readerIndex, as: UInt8.self) == UInt8(ascii: "c") ? .causationID : .aggregateID
         case 7: candidate = .version
-        case 11: candidate = .occurredAt
+        case 11: candidate = name.getInteger(at: name.readerIndex, as: UInt8.self) == UInt8(ascii: "t") ? .traceParent : .occurredAt
         case 14: candidate = .correlationID
         case 3: candidate = .encoding
         default: return nil

@@ -17,10 +17,14 @@ public struct StoredEvent: Sendable, Equatable {
     public var version: Int
     /// Commit time in Unix milliseconds, from the Redis server's clock (the same clock as the entry id).
     public var occurredAt: Int64
-    /// Ties the event to the request or decision that caused it (may be empty).
+    /// Shared by every event and message one request set off (may be empty: events written before it existed).
     public var correlationID: String
     /// The entity JSON (one object), uncompressed.
     public var entity: [UInt8]
+    /// The request id (for a command) or the event id (for a reaction) that caused this event; empty when unknown.
+    public var causationID: String = ""
+    /// The W3C `traceparent` of the span that wrote the event; empty when no tracer recorded it.
+    public var traceParent: String = ""
 
     /// Decodes the entity as the given type.
     public func decode<E: Entity>(_ type: E.Type) throws -> E {

@@ -60,10 +60,18 @@ enum LuaLibrary {
       if clock_new then redis.call('HSET', CLOCK, 'epoch', fmt(now_ms)); clock_new = false end
     end
 
-    local function append_event(action, id, version, event_id, enc, payload, correlation)
+    -- `cause`: {correlation, causation, traceparent}; the traceparent is stored only when a tracer recorded one.
+    local function append_event(action, id, version, event_id, enc, payload, cause)
       local entry = clock_next()
-      redis.call('XADD', STREAM[action], entry, 'event_id', event_id, 'entity', payload, 'aggregate_id', id,
-        'version', fmt(version), 'occurred_at', fmt(clock_ms), 'correlation_id', correlation, 'enc', enc)
+      if cause[3] == '' then
+        redis.call('XADD', STREAM[action], entry, 'event_id', event_id, 'entity', payload, 'aggregate_id', id,
+          'version', fmt(version), 'occurred_at', fmt(clock_ms), 'correlation_id', cause[1], 'causation_id', cause[2],
+          'enc', enc)
+      else
+        redis.call('XADD', STREAM[action], entry, 'event_id', event_id, 'entity', payload, 'aggregate_id', id,
+          'version', fmt(version), 'occurred_at', fmt(clock_ms), 'correlation_id', cause[1], 'causation_id', cause[2],
+          'traceparent', cause[3], 'enc', enc)
+      end
       return entry
     end
 

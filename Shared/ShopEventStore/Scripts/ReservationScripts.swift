@@ -4,7 +4,8 @@ import ShopRedis
 /// take the same unit, and each amount change is an `inventory_updated` event.
 enum ReservationScripts {
     /// KEYS[7] the reservations sorted set, KEYS[8] this order's reservation hash. ARGV from A: order id, mode
-    /// (`reserve`, `release`, `swap`), product count, product ids (repeats count), event id count, event ids.
+    /// (`reserve`, `release`, `swap`), product count, product ids (repeats count), event id count, event ids,
+    /// then the events' correlation id, causation id and traceparent (or empty).
     /// Replies {entry id, inventory id, version, payload} per event; `NEEDIDS n` when it needs more event ids.
     static let reserve = RedisScript(LuaLibrary.source + #"""
     local RESERVATIONS, RESERVATION = KEYS[7], KEYS[8]
@@ -21,6 +22,8 @@ enum ReservationScripts {
     local c = A + 3 + n
     local event_ids = {}
     for i = 1, tonumber(ARGV[c]) do event_ids[i] = ARGV[c + i] end
+    local d = c + tonumber(ARGV[c])
+    local cause = { ARGV[d + 1], ARGV[d + 2], ARGV[d + 3] }
 
     local held, held_pids = {}, {}
     local h = redis.call('HGETALL', RESERVATION)
@@ -59,7 +62,7 @@ enum ReservationScripts {
       local v = redis.call('HINCRBY', VERSIONS, change.id, 1)
       local payload = entity_json(change.id)
       redis.call('HSET', DOCS, change.id, payload)
-      local entry = append_event('updated', change.id, v, event_ids[i], 'json', payload, order)
+      local entry = append_event('updated', change.id, v, event_ids[i], 'json', payload, cause)
       replies[i] = { entry, change.id, v, payload }
     end
     redis.call('DEL', RESERVATION)

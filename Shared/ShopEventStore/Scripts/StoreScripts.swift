@@ -5,8 +5,8 @@ enum StoreScripts {
     /// Appends a batch of events of one topic and updates its projection, all or nothing.
     ///
     /// Arguments from A: event count, then per event: action, id, expected version (or empty), event id,
-    /// correlation id, enc, payload (empty for a delete: taken from the projection), the entity JSON for the
-    /// documents hash (uncompressed; empty for a delete), unique value (or empty),
+    /// correlation id, causation id, traceparent (or empty), enc, payload (empty for a delete: taken from the
+    /// projection), the entity JSON for the documents hash (uncompressed; empty for a delete), unique value (or empty),
     /// field count, name/value pairs, and for each list field its item count and items.
     /// Replies per event: {entry id, version, payload built for a delete or empty}.
     static let append = RedisScript(LuaLibrary.source + #"""
@@ -14,11 +14,11 @@ enum StoreScripts {
     local p = A + 1
     for e = 1, tonumber(ARGV[A]) do
       local ev = { action = ARGV[p], id = ARGV[p + 1], expected = ARGV[p + 2], event_id = ARGV[p + 3],
-        correlation = ARGV[p + 4], enc = ARGV[p + 5], payload = ARGV[p + 6], doc = ARGV[p + 7], unique = ARGV[p + 8],
-        fields = {}, lists = {} }
+        cause = { ARGV[p + 4], ARGV[p + 5], ARGV[p + 6] }, enc = ARGV[p + 7], payload = ARGV[p + 8], doc = ARGV[p + 9],
+        unique = ARGV[p + 10], fields = {}, lists = {} }
       if not STREAM[ev.action] or ev.id == '' then return redis.error_reply('INVALID event ' .. e) end
-      local n = tonumber(ARGV[p + 9])
-      p = p + 10
+      local n = tonumber(ARGV[p + 11])
+      p = p + 12
       for i = 1, 2 * n do ev.fields[i] = ARGV[p + i - 1] end
       p = p + 2 * n
       for l = 1, #LIST_FIELDS do
@@ -109,7 +109,7 @@ enum StoreScripts {
           if new ~= '' then redis.call('HSET', uk, new, ev.id) end
         end
       end
-      local entry = append_event(ev.action, ev.id, v, ev.event_id, ev.enc, ev.payload, ev.correlation)
+      local entry = append_event(ev.action, ev.id, v, ev.event_id, ev.enc, ev.payload, ev.cause)
       replies[#replies + 1] = { entry, v, built }
     end
     clock_save()

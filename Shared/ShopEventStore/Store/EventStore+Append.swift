@@ -12,6 +12,7 @@ extension EventStore {
         let keys = TopicKeys(topic)
         var arguments = Self.scriptPrefix(base: keys.tag, schema: schema)
         arguments.append(RESPArgument(events.count))
+        let events = Self.withCause(events)
         for event in events {
             try appendArguments(of: event, schema: schema, to: &arguments)
         }
@@ -30,7 +31,8 @@ extension EventStore {
             stored.append(StoredEvent(eventID: event.eventID, topic: topic, action: event.action, entryID: entryID,
                                       aggregateID: event.aggregateID, version: version,
                                       occurredAt: Int64(entryID.milliseconds), correlationID: event.correlationID,
-                                      entity: built.isEmpty ? event.entity : built))
+                                      entity: built.isEmpty ? event.entity : built, causationID: event.causationID,
+                                      traceParent: event.traceParent))
             metrics.appended(topic: topic, action: event.action)
         }
         return stored
@@ -61,7 +63,8 @@ extension EventStore {
         arguments += [
             RESPArgument(event.action.rawValue), RESPArgument(event.aggregateID),
             RESPArgument(event.expectedVersion.map(String.init) ?? ""), RESPArgument(event.eventID),
-            RESPArgument(event.correlationID), RESPArgument(encoding), RESPArgument(bytes: payload),
+            RESPArgument(event.correlationID), RESPArgument(event.causationID), RESPArgument(event.traceParent),
+            RESPArgument(encoding), RESPArgument(bytes: payload),
         ]
         // A delete writes no fields: the script clears the projection whatever it held.
         let projected = event.action == .deleted ? nil : record
@@ -76,6 +79,18 @@ extension EventStore {
             let items = projected?.lists[index].items ?? []
             arguments.append(RESPArgument(items.count))
             arguments += items.map { RESPArgument(bytes: $0) }
+        }
+    }
+
+    /// The events with what they leave empty of their cause taken from the task's `EventCause.current`.
+    static func withCause(_ events: [NewEvent]) -> [NewEvent] {
+        guard let cause = EventCause.current else { return events }
+        return events.map { event in
+            var event = event
+            if event.correlationID.isEmpty { event.correlationID = cause.correlationID }
+            if event.causationID.isEmpty { event.causationID = cause.causationID }
+            if event.traceParent.isEmpty { event.traceParent = cause.traceParent }
+            return event
         }
     }
 

@@ -87,12 +87,15 @@ extension EventStore {
         let keys = TopicKeys(.inventory)
         let scriptKeys = Self.scriptKeys(keys) + [RESPArgument(keys.reservations), RESPArgument(keys.reservation(orderID))]
         var eventIDs = (0..<Set(productIDs).count + 1).map { _ in Self.makeEventID() }
+        // A reservation of a command carries its cause; one of the reconciler's is correlated by its order.
+        let cause = EventCause.current ?? EventCause(correlationID: orderID, causationID: "")
         while true {
             var arguments = Self.scriptPrefix(base: keys.tag, schema: TopicSchema.of(.inventory))
             arguments += [RESPArgument(orderID), RESPArgument(mode), RESPArgument(productIDs.count)]
             arguments += productIDs.map { RESPArgument($0) }
             arguments.append(RESPArgument(eventIDs.count))
             arguments += eventIDs.map { RESPArgument($0) }
+            arguments += [RESPArgument(cause.correlationID), RESPArgument(cause.causationID), RESPArgument(cause.traceParent)]
             let reply: RESPValue
             do {
                 reply = try await run(ReservationScripts.reserve, keys: scriptKeys, arguments: arguments)
@@ -102,11 +105,11 @@ extension EventStore {
                 eventIDs = (0..<max(needed, eventIDs.count + 1)).map { _ in Self.makeEventID() }
                 continue
             }
-            return try reservationEvents(reply, eventIDs: eventIDs, orderID: orderID)
+            return try reservationEvents(reply, eventIDs: eventIDs, cause: cause)
         }
     }
 
-    private func reservationEvents(_ reply: RESPValue, eventIDs: [String], orderID: String) throws -> [StoredEvent] {
+    private func reservationEvents(_ reply: RESPValue, eventIDs: [String], cause: EventCause) throws -> [StoredEvent] {
         guard let rows = reply.array else { throw EventStoreError(.unexpectedReply, "reservation: unexpected reply \(reply)") }
         return try rows.enumerated().map { index, row in
             guard let fields = row.array, fields.count == 4, let entry = fields[0].string.flatMap(EntryID.init),
@@ -116,7 +119,8 @@ extension EventStore {
             metrics.appended(topic: .inventory, action: .updated)
             return StoredEvent(eventID: eventIDs[index], topic: .inventory, action: .updated, entryID: entry,
                                aggregateID: aggregateID, version: version, occurredAt: Int64(entry.milliseconds),
-                               correlationID: orderID, entity: Array(payload.readableBytesView))
+                               correlationID: cause.correlationID, entity: Array(payload.readableBytesView),
+                               causationID: cause.causationID, traceParent: cause.traceParent)
         }
     }
 }

@@ -18,6 +18,10 @@ public struct Request: Sendable {
     public var parameters: [String: String]
     /// The caller's `X-Request-Id`, or one made for this request; echoed in the response.
     public var requestID: String
+    /// The caller's W3C trace context (`traceparent`), when it sent a valid one.
+    public var traceParent: TraceParent?
+    /// Shared by everything this request sets off: the trace id of `traceParent`, or a new trace id.
+    public var correlationID: String = ""
     /// The server's logger with `request.id` metadata.
     public var logger: Logger {
         // Built when used: setting metadata costs a log handler's work on every request otherwise.

@@ -43,10 +43,13 @@ extension HTTPServerHandler {
             return self.write(.error(refusal), for: pending, route: route, requestID: requestID)
         }
 
-        let request = Request(
+        var incoming = Request(
             method: head.method, path: path, query: query, headers: head.headers, body: pending.body,
             parameters: parameters, requestID: requestID, logger: self.settings.logger
         )
+        incoming.traceParent = head.headers.first(name: "traceparent").flatMap { TraceParent($0) }
+        incoming.correlationID = incoming.traceParent?.traceID ?? self.requestIDs.next() + self.requestIDs.next()
+        let request = incoming
         let eventLoop = self.executor.eventLoop
         let connection = NIOLoopBound(self, eventLoop: eventLoop)
         let operation: @Sendable () async -> Void = {
