@@ -56,7 +56,7 @@ let libraries: [Target] = [
             path: "Shared/ShopEventStore", swiftSettings: swiftSettings),
     .target(name: "ShopPostgres", dependencies: ["CLibPQ", nioCore, nioPosix, logging, lifecycle],
             path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
-    .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
+    .target(name: "ShopService", dependencies: ["ShopHTTP", "ShopRedis", "ShopDomain", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
             path: "Shared/ShopService", swiftSettings: swiftSettings),
     .target(name: "ShopArchive", dependencies: ["ShopPostgres", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopHTTP", nioCore, logging, metrics, lifecycle],
             path: "Shared/ShopArchive", swiftSettings: swiftSettings),
@@ -84,7 +84,7 @@ let serviceTargets: [Target] = services.map { service in
 
 /// The command-line tools: the client (Client/) and the benchmarks (Benchmarks/OrderShopBench/).
 let tools: [Target] = [
-    .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopService", "ShopPostgres", "ShopArchive", "ShopLoad", argumentParser, logging, nioCore, nioPosix, lifecycle],
+    .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopDomain", "ShopLoad", argumentParser, logging, nioCore, nioPosix],
                       path: "Client", swiftSettings: swiftSettings),
     .executableTarget(name: "OrderShopBench", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopPostgres", "ShopArchive", "ShopLoad", argumentParser, logging, nioCore, nioPosix, lifecycle],
                       path: "Benchmarks/OrderShopBench", swiftSettings: swiftSettings),
@@ -105,7 +105,7 @@ let tests: [Target] = [
                 path: "Tests/ShopEventStoreTests", swiftSettings: swiftSettings),
     .testTarget(name: "ShopPostgresTests", dependencies: ["ShopPostgres", "ShopTestSupport"],
                 path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
-    .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopTestSupport", logging],
+    .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopDomain", "ShopTestSupport", logging],
                 path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
     .testTarget(name: "ArchiveTests", dependencies: ["ShopArchive", "ShopEventStore", "ShopPostgres", "ShopRedis", "ShopDomain", "ShopHTTP", "ShopTestSupport", logging, nioCore],
                 path: "Tests/ArchiveTests", swiftSettings: swiftSettings),

@@ -2,10 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import NIOPosix
+import ShopDomain
 import ShopHTTP
 import ShopLoad
-import ShopRedis
-import ShopService
 
 /// `ordershop-client load`: drives the gateway with a closed or open workload, reports throughput and latency
 /// per operation, then checks the shop is still correct (exit status 1 when a check fails).
@@ -16,7 +15,7 @@ struct Load: AsyncParsableCommand {
             Sets up its own customers, products and stock, runs the workload mix, prints a progress line every \
             second on stderr, then a summary per operation (throughput, p50/p90/p99/p99.9/max from HdrHistogram, \
             status codes) and the correctness checks: nothing oversold, stock conserved, accepted orders listed, \
-            no event lost, projection = fold of events (with --redis-url), no server errors. \
+            no event lost, projection = fold of events (GET /verify/{topic} of the gateway), no server errors. \
             Mixes: orders, reads, report, mixed (orders=60,reads=30,report=10) or a list like orders=80,reads=20. \
             In the open model, requests due before the end but not yet sent when it comes are reported as unsent. \
             Exit status 1 when a check fails.
@@ -58,7 +57,7 @@ struct Load: AsyncParsableCommand {
     @Option(help: "Before the run, wait up to this many seconds until the consumer groups have caught up (0: don't).")
     var settle: Double = 0
 
-    @Option(help: "Redis URL for comparing projections with the fold of their events (skipped without).")
+    @Option(help: "Accepted for scripts written for earlier versions and not used: the gateway compares projections with the fold of their events (GET /verify/{topic}).")
     var redisURL: String?
 
     @Option(help: "Seconds before a request without an answer counts as failed.")
@@ -94,7 +93,6 @@ struct Load: AsyncParsableCommand {
             _ = try WorkloadMix(parsing: mix)
             if let rate { _ = try OpenModelSchedule(rate: rate) }
             if let line { _ = try SummaryLine(template: line) }
-            if let redisURL { _ = try RedisConfiguration(url: redisURL) }
         } catch {
             throw ValidationError("\(error)")  // LoadError's description is its message
         }
@@ -135,7 +133,7 @@ struct Load: AsyncParsableCommand {
         let tag = String(UInt32.random(in: .min ... .max), radix: 16)
         let fixture = try await setup.makeFixture(customers: customers, products: products, stock: stock,
                                                   itemsPerOrder: items, tag: tag)
-        let verifier = LoadVerifier(gateway: gateway, redisURL: redisURL, eventLoopGroup: group, logger: logger)
+        let verifier = LoadVerifier(gateway: gateway, logger: logger)
         let orderCreatedBefore = await verifier.orderCreatedCount()
         let recorder = LoadRecorder()
         if preloadOrders > 0 {
@@ -182,10 +180,9 @@ struct Load: AsyncParsableCommand {
     private func gatewayURL() throws -> String {
         if let url { return url }
         do {
-            return try ServiceConfig.serviceURLs(environment: ProcessInfo.processInfo.environment)[.gateway]
-                ?? ServiceName.gateway.defaultURL
+            return try ServiceName.urls(environment: ProcessInfo.processInfo.environment)[.gateway] ?? ServiceName.gateway.defaultURL
         } catch {
-            throw ValidationError(error.message)
+            throw ValidationError(error.description)
         }
     }
 }

@@ -33,7 +33,17 @@ struct LoadGateway: Sendable {
 
     /// Sends a request the set-up or the checks depend on: a non-2xx answer or none throws `setupFailed`.
     func require(_ method: HTTPMethod, _ path: String, json: String? = nil) async throws(LoadError) -> [UInt8] {
-        let answer = await send(method, path, json: json)
+        try Self.body(of: await send(method, path, json: json), method, path)
+    }
+
+    /// `GET path` as `require` sends it, or nil when the gateway answers 404 (a route it does not have).
+    func getUnlessMissing(_ path: String) async throws(LoadError) -> [UInt8]? {
+        let answer = await send(.GET, path)
+        return answer.status == 404 ? nil : try Self.body(of: answer, .GET, path)
+    }
+
+    /// The body of a 2xx answer; no answer or another status throws `setupFailed`.
+    private static func body(of answer: Answer, _ method: HTTPMethod, _ path: String) throws(LoadError) -> [UInt8] {
         guard let status = answer.status else {
             throw LoadError(.setupFailed, "\(method) \(path): no answer from the gateway (\(answer.failure ?? "unknown"))")
         }

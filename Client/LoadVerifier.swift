@@ -1,27 +1,22 @@
 import Logging
-import NIOCore
 import ShopDomain
-import ShopEventStore
 import ShopLoad
-import ShopRedis
 
-/// Gathers what the correctness checks compare: the shop's orders, inventory and event counts through the
-/// gateway and, given Redis, the projections against the fold of their events.
+/// Gathers what the correctness checks compare, all through the gateway: the shop's orders, inventory and event
+/// counts, and each changed topic's projection against the fold of its events (`GET /verify/{topic}`).
 struct LoadVerifier: Sendable {
     /// The topics whose projections a run changes.
     static let verifiedTopics: [Topic] = [.order, .inventory]
+    /// The `order_created` stream as `GET /status` names it.
+    static let orderCreatedStream = "events:{order}_created"
 
     let gateway: LoadGateway
-    /// Where to compare projections with events; nil skips that check.
-    let redisURL: String?
-    let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
     /// The length of the `order_created` stream as `GET /status` shows it; nil when the gateway does not say.
     func orderCreatedCount() async -> Int? {
-        let stream = TopicKeys(.order).stream(.created)
         do {
-            return try GatewayJSON.streamLength(try await gateway.require(.GET, "/status"), stream: stream)
+            return try GatewayJSON.streamLength(try await gateway.require(.GET, "/status"), stream: Self.orderCreatedStream)
         } catch {
             logger.warning("no event count from GET /status", metadata: ["load.error": "\(error)"])
             return nil
@@ -69,20 +64,14 @@ struct LoadVerifier: Sendable {
             serverErrors: tally.serverErrors)
     }
 
-    /// Each verified topic's differences between projection and fold of events, or nil without Redis.
+    /// Each verified topic's differences between projection and fold of events as the gateway finds them, or nil
+    /// when the gateway has no `GET /verify/{topic}` (404: a gateway older than the route).
     private func projectionDifferences() async throws -> [String: [String]]? {
-        guard let redisURL else { return nil }
-        let client = RedisClient(configuration: try RedisConfiguration(url: redisURL), eventLoopGroup: eventLoopGroup,
-                                 logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await client.run() }
-            defer { group.cancelAll() }
-            let store = EventStore(redis: client, logger: logger)
-            var differences: [String: [String]] = [:]
-            for topic in Self.verifiedTopics {
-                differences[topic.rawValue] = try await store.verify(topic).map(\.description)
-            }
-            return differences
+        var differences: [String: [String]] = [:]
+        for topic in Self.verifiedTopics {
+            guard let body = try await gateway.getUnlessMissing("/verify/\(topic.rawValue)") else { return nil }
+            differences[topic.rawValue] = try GatewayJSON.verifyDifferences(body)
         }
+        return differences
     }
 }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import NIOPosix
+import ShopDomain
 import ShopHTTP
-import ShopService
 
 /// `ordershop-client ready`: waits until every service (or the ones named) answers `GET /ready` with 200.
 struct Ready: AsyncParsableCommand {
@@ -27,9 +27,9 @@ struct Ready: AsyncParsableCommand {
     func run() async throws {
         let urls: [ServiceName: String]
         do {
-            urls = try ServiceConfig.serviceURLs(environment: ProcessInfo.processInfo.environment)
+            urls = try ServiceName.urls(environment: ProcessInfo.processInfo.environment)
         } catch {
-            throw ValidationError(error.message)
+            throw ValidationError(error.description)
         }
         let targets = services.isEmpty ? ServiceName.allCases : services.compactMap(ServiceName.init(executable:))
         var quietLogger = Logger(label: "ordershop-client")

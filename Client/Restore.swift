@@ -1,46 +1,63 @@
 import ArgumentParser
 import Foundation
 import Logging
-import ShopArchive
-import ShopEventStore
-import ShopPostgres
-import ShopRedis
-import ShopService
+import NIOPosix
+import ShopDomain
+import ShopHTTP
 
-/// `ordershop-client restore`: after Redis lost its data, rebuilds it from the PostgreSQL archive.
+/// `ordershop-client restore`: after Redis lost its data, has archive-service rebuild it from the PostgreSQL archive
+/// (`POST /restore` on `ARCHIVE_SERVICE_URL`, with `Authorization: Bearer $ADMIN_TOKEN`).
 struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Rebuild Redis from the PostgreSQL archive after Redis lost its data (REDIS_URL, DATABASE_URL).",
+        abstract: "Rebuild Redis from the PostgreSQL archive after Redis lost its data (archive-service does it: ARCHIVE_SERVICE_URL, ADMIN_TOKEN).",
         discussion: """
             Restores every topic's projection, versions and unique index, the append clock and the streams' last ids
             (new events continue after the archived ones) and the stock reservations of live orders. Refuses to run
-            while Redis still holds any topic's data. Stop the services first, or restart them afterwards.
+            while Redis still holds any topic's data. Restart the services that follow events afterwards.
             """)
 
     func run() async throws {
-        let config: ServiceConfig
+        let environment = ProcessInfo.processInfo.environment
+        let url: String
         do {
-            config = try ServiceConfig.parse(environment: ProcessInfo.processInfo.environment, name: "ordershop-client", defaultPort: 0)
+            url = try ServiceName.urls(environment: environment)[.archive] ?? ServiceName.archive.defaultURL
         } catch {
-            throw ValidationError(error.message)
+            throw ValidationError(error.description)
         }
         var logger = Logger(label: "ordershop-client")
         logger.logLevel = .warning
-        let redis = RedisClient(configuration: config.redis, logger: logger)
-        let postgres = PostgresClient(configuration: try PostgresConfiguration(url: config.databaseURL), logger: logger)
-        let archive = EventArchive(postgres: postgres, logger: logger)
-        let store = EventStore(redis: redis, logger: logger, compressionThreshold: config.eventCompressionThreshold)
-        let reports = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await redis.run() }
-            group.addTask { try await postgres.run() }
-            defer { group.cancelAll() }
-            try await archive.migrate()
-            return try await ArchiveRestore(archive: archive, store: store, logger: logger).run()
+        var configuration = HTTPClientConfiguration()
+        configuration.requestTimeout = .seconds(3600)  // a large archive takes a while; archive-service answers when done
+        let client = try HTTPClient(baseURL: url, configuration: configuration, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+                                    logger: logger)
+        let headers = environment["ADMIN_TOKEN"].map { HTTPHeaders([("authorization", "Bearer \($0)")]) } ?? [:]
+        let response: ClientResponse
+        do {
+            response = try await client.execute(.POST, "/restore", headers: headers)
+        } catch {
+            await client.shutdown()
+            throw RestoreFailure("restore: archive-service at \(url) did not answer: \(error)")
         }
-        for report in reports {
-            let topic = report.topic.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-            print("\(topic) \(report.events) events, \(report.entities) live, ids continue after \(report.lastEntryID?.description ?? "-")")
+        await client.shutdown()
+        guard response.status == .ok else {
+            throw RestoreFailure("restore: archive-service answered \(response.status.code): \(String(buffer: response.body))")
         }
-        print("restore: done (\(reports.reduce(0) { $0 + $1.events }) events)")
+        // The answer of archive-service's RestoreRoutes: {"topics": [{topic, events, entities, last_entry_id}], "events"}.
+        let restored = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
+        for report in restored["topics"] as? [[String: Any]] ?? [] {
+            let topic = (report["topic"] as? String ?? "?").padding(toLength: 10, withPad: " ", startingAt: 0)
+            print("\(topic) \(report["events"] as? Int ?? 0) events, \(report["entities"] as? Int ?? 0) live, "
+                  + "ids continue after \(report["last_entry_id"] as? String ?? "-")")
+        }
+        print("restore: done (\(restored["events"] as? Int ?? 0) events)")
+    }
+}
+
+/// Why the restore did not happen, printed as it is (exit status 1).
+struct RestoreFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

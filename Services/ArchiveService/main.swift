@@ -31,4 +31,6 @@ runtime.addService(postgres)
 runtime.addService(archiver)
 runtime.addService(trimmer)
 runtime.register(routes: ArchiveRoutes(archive: archive, store: store, archiver: archiver).register)
+runtime.register(routes: RestoreRoutes(restore: ArchiveRestore(archive: archive, store: store, logger: runtime.logger),
+                                       admin: AdminAuthorization(config: config)).register)
 await runtime.runUntilStopped()

@@ -2,6 +2,7 @@ import ShopAPI
 import ShopDomain
 import ShopEventStore
 import ShopHTTP
+import ShopService
 
 /// The dead letters of every consumer group: list them (reading needs no token), hand them back to their group
 /// (one, or all of a topic and group) and delete one; the last two need the admin token.

@@ -1,4 +1,5 @@
 import Foundation
+import ShopDomain
 import ShopHTTP
 import ShopService
 import Synchronization

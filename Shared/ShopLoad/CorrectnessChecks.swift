@@ -104,7 +104,7 @@ public enum CorrectnessChecks {
     public static func projectionMatchesEvents(_ observations: LoadObservations) -> CheckResult {
         let name = "projection-matches-events"
         guard let differences = observations.projectionDifferences else {
-            return .skipped(name, because: "no --redis-url to compare projections with their events")
+            return .skipped(name, because: "the gateway has no GET /verify/{topic} to compare projections with their events")
         }
         let offenders = differences.sorted { $0.key < $1.key }.flatMap { topic, list in list.map { "\(topic): \($0)" } }
         let topics = differences.keys.sorted().joined(separator: ", ")

@@ -58,6 +58,14 @@ public enum GatewayJSON {
         return status.streams.first { $0.name == stream }?.length ?? 0
     }
 
+    /// The differences a `GET /verify/{topic}` answer lists between the topic's projection and the fold of its events.
+    public static func verifyDifferences(_ body: [UInt8]) throws(LoadError) -> [String] {
+        struct Verification: Decodable {
+            var differences: [String]
+        }
+        return try decode(Verification.self, body, what: "a verification with differences").differences
+    }
+
     /// Entries the consumer groups have not finished in the `GET /status` answer: lag (not yet delivered) plus
     /// pending (delivered, not acknowledged), summed over every group of every stream; unknown lag counts as 0.
     public static func consumerBacklog(_ body: [UInt8]) throws(LoadError) -> Int {

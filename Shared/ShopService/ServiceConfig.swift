@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import Logging
+import ShopDomain
 import ShopHTTP
 import ShopRedis
 
@@ -121,19 +122,14 @@ public struct ServiceConfig: Sendable {
     }
 
     /// The `<NAME>_URL` of every service in `environment`, with the local defaults (the first instance of those
-    /// that name several); the client reads them here too.
+    /// that name several).
     public static func serviceURLs(environment: [String: String]) throws(ServiceError) -> [ServiceName: String] {
         try serviceInstanceURLs(environment: environment).compactMapValues(\.first)
     }
 
     /// Every instance of every service as `<NAME>_URL` names them (comma-separated), with the local defaults.
     public static func serviceInstanceURLs(environment: [String: String]) throws(ServiceError) -> [ServiceName: [String]] {
-        let env = EnvironmentReader(environment: environment)
-        var urls: [ServiceName: [String]] = [:]
-        for service in ServiceName.allCases {
-            urls[service] = try env.httpURLs(service.urlVariable, default: service.defaultURL)
-        }
-        return urls
+        do { return try ServiceName.instanceURLs(environment: environment) } catch { throw ServiceError(error) }
     }
 
     /// The URL of `service` (an `http://host:port` base URL; the first instance's).

@@ -1,3 +1,4 @@
+import ShopDomain
 /// An error of the service runtime: a bad configuration value, or a readiness check that failed.
 public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of failure this is.
@@ -25,5 +26,10 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
 
     static func invalid(_ variable: String, _ expectation: String, got value: String) -> ServiceError {
         ServiceError(.invalidConfiguration, variable: variable, "\(variable) must be \(expectation), got \"\(value)\"")
+    }
+
+    /// A bad `<NAME>_URL`, as the service runtime reports every bad variable.
+    init(_ error: ServiceURLError) {
+        self.init(.invalidConfiguration, variable: error.variable, error.description)
     }
 }

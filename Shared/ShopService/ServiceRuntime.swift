@@ -8,6 +8,7 @@ import NIOCore
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import ShopDomain
 import ShopHTTP
 import ShopRedis
 import Synchronization

@@ -24,7 +24,7 @@ public final class ServiceStack: Sendable {
     private let ports: [String: Int]
     private let processes = Mutex<[String: ManagedProcess]>([:])
 
-    /// The variable naming where `executable` listens (the rule of `ServiceName.urlVariable` in ShopService).
+    /// The variable naming where `executable` listens (the rule of `ServiceName.urlVariable` in ShopDomain).
     public static func urlVariable(of executable: String) -> String {
         executable.uppercased().replacingOccurrences(of: "-", with: "_") + "_URL"
     }

@@ -67,6 +67,50 @@ struct ArchiveServiceTests {
         try await server.stop()
     }
 
+    @Test("POST /restore: 401 without the admin token or with another, 409 while Redis holds data; after FLUSHALL it restores")
+    func restoreOverHTTP() async throws {
+        try await ArchiveHarness.run { harness in
+            let environment = ["REDIS_URL": harness.redisURL, "DATABASE_URL": harness.databaseURL, "ADMIN_TOKEN": "s3cret",
+                               "LOG_LEVEL": "warning"]
+            try await withServiceStack(["archive-service"], environment: environment) { stack in
+                let appended = try await harness.appendLoad(customers: 20)
+                let total = appended.count
+                let live = Set(appended.filter { $0.action == .created }.map(\.aggregateID))
+                    .subtracting(appended.filter { $0.action == .deleted }.map(\.aggregateID))
+                #expect(try await eventually { try await harness.archive.count() >= total })
+                let url = stack.url(of: "archive-service")
+                #expect(try await Self.post(url, "/restore", token: nil).1 == 401)
+                #expect(try await Self.post(url, "/restore", token: "guess").1 == 401)
+                let (refusal, refused) = try await Self.post(url, "/restore", token: "s3cret")
+                #expect(refused == 409, "\(String(decoding: refusal, as: UTF8.self))")
+                #expect(Set(try await harness.store.findAll(Customer.self).map(\.id)) == live, "a refused restore changes nothing")
+
+                _ = try await harness.redis.send("FLUSHALL")
+                let (body, status) = try await Self.post(url, "/restore", token: "s3cret")
+                #expect(status == 200, "\(String(decoding: body, as: UTF8.self))")
+                let answer = try JSONSerialization.jsonObject(with: body) as? [String: Any]
+                let customer = (answer?["topics"] as? [[String: Any]])?.first { $0["topic"] as? String == "customer" }
+                #expect(customer?["events"] as? Int == total)
+                #expect(customer?["entities"] as? Int == live.count)
+                #expect(answer?["events"] as? Int == total)
+                #expect(Set(try await harness.store.findAll(Customer.self).map(\.id)) == live)
+            }
+        }
+    }
+
+    static func post(_ baseURL: String, _ path: String, token: String?) async throws -> (Data, Int) {
+        let client = try HTTPClient(baseURL: baseURL, logger: ArchiveHarness.logger)
+        do {
+            let headers = token.map { HTTPHeaders([("authorization", "Bearer \($0)")]) } ?? [:]
+            let response = try await client.execute(.POST, path, headers: headers)
+            await client.shutdown()
+            return (Data(response.body.readableBytesView), Int(response.status.code))
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
     static func get(_ baseURL: String, _ path: String) async throws -> (Data, Int) {
         let client = try HTTPClient(baseURL: baseURL, logger: ArchiveHarness.logger)
         do {

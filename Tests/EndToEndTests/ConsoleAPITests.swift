@@ -193,6 +193,26 @@ struct ConsoleAPITests {
         }
     }
 
+    @Test("/verify/{topic}: the projection matches the fold of its events; one edited behind the store's back is listed; an unknown topic is a 400")
+    func verifyTopic() async throws {
+        try await ShopHarness.run(executables: ["customer-service", "gateway-api"]) { shop in
+            let id = try await shop.create("/customer", #"{"name":"Ada","email":"ada@example.com"}"#)[0]
+            let clean = try await shop.call(.GET, "/verify/customer")
+            #expect(clean.status == 200)
+            #expect(clean.object?["topic"] as? String == "customer")
+            #expect(clean.object?["matches"] as? Bool == true && (clean.object?["differences"] as? [String])?.isEmpty == true)
+
+            let document = #"{"email":"ada@example.com","id":"\#(id)","name":"Mallory"}"#
+            _ = try await shop.redis.send("HSET", "{customer}_json", .init(id), .init(document))
+            let tampered = try await shop.call(.GET, "/verify/customer").object ?? [:]
+            #expect(tampered["matches"] as? Bool == false)
+            let differences = tampered["differences"] as? [String] ?? []
+            #expect(differences.count == 1 && differences.first?.contains(id) == true, "\(differences)")
+
+            #expect(try await shop.call(.GET, "/verify/nothing").status == 400)
+        }
+    }
+
     @Test("the page and its files: served from the gateway with a strict Content-Security-Policy; /services lists the nine")
     func pageAndServices() async throws {
         try await ShopHarness.run(executables: ["customer-service", "gateway-api"]) { shop in

@@ -1,4 +1,5 @@
 import Foundation
+import ShopDomain
 import ShopService
 import ShopTestSupport
 import Testing

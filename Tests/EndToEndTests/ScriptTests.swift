@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import ShopDomain
 import ShopService
 import ShopTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOPosix
+import ShopDomain
 import ShopHTTP
 import ShopService
 import ShopTestSupport

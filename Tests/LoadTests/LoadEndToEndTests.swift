@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ShopDomain
 import ShopHTTP
 import ShopLoad
 import ShopService

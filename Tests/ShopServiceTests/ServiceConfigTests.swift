@@ -1,4 +1,5 @@
 import Logging
+import ShopDomain
 import ShopService
 import Testing
 

@@ -1,14 +1,28 @@
 import ShopHTTP
 
-/// Admin actions (replaying and deleting dead letters) need `Authorization: Bearer <ADMIN_TOKEN>`: 401 without it
-/// or with another token, 403 when the gateway was started with no `ADMIN_TOKEN` at all. Reading needs no token.
-struct AdminAuthorization: Sendable {
+/// Admin actions (the gateway's replaying and deleting of dead letters, archive-service's restore) need
+/// `Authorization: Bearer <ADMIN_TOKEN>`: 401 without it or with another token, 403 when the service was started
+/// with no `ADMIN_TOKEN` at all. Reading needs no token.
+public struct AdminAuthorization: Sendable {
     /// The token from `ADMIN_TOKEN`; nil: admin actions are off.
     let token: String?
+    /// The executable that was started, named in the 403's advice.
+    let service: String
 
-    func check(_ request: Request) throws(HTTPError) {
+    /// Checks requests against `config.adminToken`, for the service `config` belongs to.
+    public init(config: ServiceConfig) {
+        self.init(token: config.adminToken, service: config.name)
+    }
+
+    init(token: String?, service: String) {
+        self.token = token
+        self.service = service
+    }
+
+    /// Throws the 403 or 401 the request earns; returns when it carries the token.
+    public func check(_ request: Request) throws(HTTPError) {
         guard let token else {
-            throw HTTPError(.forbidden, "admin actions are disabled: start gateway-api with ADMIN_TOKEN=<a secret> "
+            throw HTTPError(.forbidden, "admin actions are disabled: start \(service) with ADMIN_TOKEN=<a secret> "
                             + "(make up creates one in .run/admin-token) and send Authorization: Bearer <that secret>")
         }
         guard let header = request.headers.first(name: "authorization") else {
