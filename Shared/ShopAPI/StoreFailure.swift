@@ -17,10 +17,13 @@ public enum StoreFailure {
             switch error.code {
             case .connectionClosed, .timeout, .unavailable, .shutdown:
                 return HTTPError(.serviceUnavailable, "the event store is unavailable, try again")
+            case .notReplicated:
+                return HTTPError(.serviceUnavailable, "the \(topic.rawValue) change was written but no Redis replica confirmed it "
+                                 + "in time, so it may be lost if the primary fails now: check whether it is there before trying again")
             default:
                 return error
             }
-        case let error as RedisServerError where ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "OOM", "TRYAGAIN"].contains(error.prefix):
+        case let error as RedisServerError where ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "OOM", "TRYAGAIN", "CLUSTERDOWN"].contains(error.prefix):
             return HTTPError(.serviceUnavailable, "the event store is unavailable, try again")
         default:
             return error
@@ -31,7 +34,8 @@ public enum StoreFailure {
     /// broke after the command was sent, where only a later check can tell.
     public static func isDefinite(_ error: any Error) -> Bool {
         guard let error = error as? RedisClientError else { return true }
-        return error.code != .connectionClosed && error.code != .timeout
+        // .notReplicated: the write ran on the primary (only its survival is in doubt).
+        return error.code != .connectionClosed && error.code != .timeout && error.code != .notReplicated
     }
 
     /// Runs `body`, translating what it throws.

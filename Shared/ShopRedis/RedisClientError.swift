@@ -2,7 +2,7 @@
 public struct RedisClientError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: String, Sendable { case connectionClosed, timeout, unavailable, protocolError, invalidConfiguration, invalidArgument, unexpectedReply, shutdown, unroutable }
+        enum Base: String, Sendable { case connectionClosed, timeout, unavailable, protocolError, invalidConfiguration, invalidArgument, unexpectedReply, shutdown, unroutable, notReplicated }
         let base: Base
         /// The connection closed before the reply arrived; the command may or may not have run.
         public static let connectionClosed = Code(base: .connectionClosed)
@@ -23,6 +23,9 @@ public struct RedisClientError: Error, Sendable, CustomStringConvertible {
         /// On a cluster: the command's keys hash to different slots, or a key is needed and none was given.
         /// Never sent to Redis (it would answer `CROSSSLOT`): a bug in the caller.
         public static let unroutable = Code(base: .unroutable)
+        /// A write ran on the primary, but fewer replicas than required acknowledged it in time (`WAIT`): it may be
+        /// lost if the primary fails now. Not a refusal: the write happened.
+        public static let notReplicated = Code(base: .notReplicated)
         public var description: String { base.rawValue }
     }
 

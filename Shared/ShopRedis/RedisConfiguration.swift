@@ -34,6 +34,13 @@ public struct RedisConfiguration: Sendable {
     /// with a growing pause between them (20 ms up to 500 ms: about 2 s in all by default).
     public var clusterMaxAttempts = 8
 
+    /// Replicas a write must reach before it counts (`WAIT` after each writing script, on the same connection):
+    /// nil chooses per hash slot, 1 when the slot's primary has a replica the cluster map does not mark failed and 0 otherwise
+    /// (always 0 on a single server); a number insists on that many (`REDIS_MIN_REPLICAS`).
+    public var minReplicas: Int?
+    /// How long a write waits for its replicas; then it fails with `.notReplicated` (`REDIS_WAIT_TIMEOUT_MS`).
+    public var replicaWaitTimeout: TimeAmount = .seconds(1)
+
     /// True when `clusterSeeds` selects cluster mode.
     public var isCluster: Bool { !clusterSeeds.isEmpty }
 

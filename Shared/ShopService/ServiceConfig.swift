@@ -18,6 +18,8 @@ public struct ServiceConfig: Sendable {
     /// `LOG_LEVEL`: trace, debug, info (default), notice, warning, error, critical.
     public var logLevel: Logger.Level
     /// `REDIS_URL`, default `redis://127.0.0.1:6379`; two or more `host:port` (comma-separated) name a Redis Cluster.
+    /// `REDIS_MIN_REPLICAS` (replicas a write must reach, `WAIT`; unset: 1 on a cluster slot whose primary has a
+    /// replica, 0 otherwise) and `REDIS_WAIT_TIMEOUT_MS` (how long a write waits for them, default 1000) go here too.
     public var redis: RedisConfiguration
     /// `DATABASE_URL`, default `postgres://postgres@127.0.0.1:5432/ordershop`.
     public var databaseURL: String
@@ -89,6 +91,10 @@ public struct ServiceConfig: Sendable {
                 + "naming a cluster's seed nodes), got \"\(redactingPassword(redisURL))\" (\(error))")
         }
         redis.clientName = redis.clientName ?? name  // CLIENT LIST shows which service holds a connection
+        if env.raw("REDIS_MIN_REPLICAS") != nil {
+            redis.minReplicas = try env.integer("REDIS_MIN_REPLICAS", default: 0, in: 0...16)
+        }
+        redis.replicaWaitTimeout = .milliseconds(Int64(try env.integer("REDIS_WAIT_TIMEOUT_MS", default: 1000, in: 1...60_000)))
 
         let instanceURLs = try serviceInstanceURLs(environment: environment)
         return ServiceConfig(

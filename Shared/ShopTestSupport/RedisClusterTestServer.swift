@@ -123,6 +123,17 @@ public final class RedisClusterTestServer: Sendable {
         return nil
     }
 
+    /// The port of a running replica of the primary on `primaryPort`, as that primary's `CLUSTER NODES` says.
+    public func replicaPort(of primaryPort: Int) -> Int? {
+        guard let text = Self.query(port: primaryPort, "CLUSTER NODES") else { return nil }
+        let lines = text.split(separator: "\n").map { $0.split(separator: " ") }
+        guard let primaryID = lines.first(where: { $0.count > 2 && $0[2].contains("myself") })?.first else { return nil }
+        for fields in lines where fields.count > 3 && fields[2].contains("slave") && !fields[2].contains("fail") && fields[3] == primaryID {
+            if let port = fields[1].split(separator: "@").first?.split(separator: ":").last.flatMap({ Int($0) }) { return port }
+        }
+        return nil
+    }
+
     /// The node listening on `port`.
     public func node(port: Int) -> RedisTestServer? {
         nodes.first { $0.port == port }
@@ -135,8 +146,15 @@ public final class RedisClusterTestServer: Sendable {
 
     /// Sends one inline command on a fresh connection; the reply's text (a bulk or simple string), nil on failure.
     /// Blocking, with a one-second receive timeout: a probe, not a client.
-    static func query(port: Int, _ command: String) -> String? {
+    /// With `readOnly`, `READONLY` goes first, so a replica answers a command on a key it holds.
+    public static func query(port: Int, _ command: String, readOnly: Bool = false) -> String? {
         guard let socket = try? LoopbackSocket(receiveTimeout: 1), (try? socket.connectToPort(port)) != nil else { return nil }
+        if readOnly {
+            let request = Array("READONLY\r\n".utf8)
+            var reply = [UInt8](repeating: 0, count: 5)
+            guard write(socket.descriptor, request, request.count) == request.count, read(socket.descriptor, &reply, 5) == 5,
+                  reply == Array("+OK\r\n".utf8) else { return nil }
+        }
         let request = Array((command + "\r\n").utf8)
         guard write(socket.descriptor, request, request.count) == request.count else { return nil }
         var received: [UInt8] = []
@@ -147,7 +165,7 @@ public final class RedisClusterTestServer: Sendable {
             received += chunk[0..<count]
             guard let newline = received.firstIndex(of: 10) else { continue }
             let header = String(decoding: received[0..<newline], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if header.hasPrefix("+") || header.hasPrefix("-") { return String(header.dropFirst()) }
+            if header.hasPrefix("+") || header.hasPrefix("-") || header.hasPrefix(":") { return String(header.dropFirst()) }
             guard header.hasPrefix("$"), let length = Int(header.dropFirst()), length >= 0 else { return nil }
             if received.count >= newline + 1 + length {
                 return String(decoding: received[(newline + 1)..<(newline + 1 + length)], as: UTF8.self)

@@ -100,6 +100,17 @@ public final class RedisTestServer: Sendable {
         terminate(signal: SIGKILL)
     }
 
+    /// Freezes the server (SIGSTOP): it keeps its connections and answers nothing until `resume()`, as a stalled
+    /// machine would; a replica frozen so acknowledges no write.
+    public func suspend() {
+        if let child = pid.withLock({ $0 }) { sendSignal(child, SIGSTOP) }
+    }
+
+    /// Lets a server frozen by `suspend()` run again (SIGCONT).
+    public func resume() {
+        if let child = pid.withLock({ $0 }) { sendSignal(child, SIGCONT) }
+    }
+
     /// Stops the server gracefully (SIGTERM) and waits for it to exit (SIGKILL after 10 s); the directory stays.
     public func shutdown() async {
         guard let child = pid.withLock({ $0 }) else { return }

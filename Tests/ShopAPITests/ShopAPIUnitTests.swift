@@ -60,6 +60,13 @@ struct ShopAPIUnitTests {
         #expect(StoreFailure.isDefinite(EventStoreError(.outOfStock(productID: "p"), "x")))
         #expect(StoreFailure.isDefinite(RedisClientError(.unavailable, "never sent")))
         #expect(!StoreFailure.isDefinite(RedisClientError(.connectionClosed, "maybe ran")))
+        // Written on the primary, no replica confirmed it in time: a clear 503, and not undone (it did happen).
+        let unconfirmed = RedisClientError(.notReplicated, "the write reached 0 of 1 replica(s) within 1000 ms")
+        #expect(status(unconfirmed) == 503)
+        let message = (StoreFailure.translate(unconfirmed, topic: .order) as? HTTPError)?.message
+        #expect(message?.contains("no Redis replica confirmed it") == true, "\(String(describing: message))")
+        #expect(!StoreFailure.isDefinite(unconfirmed))
+        #expect(status(RedisServerError(line: "CLUSTERDOWN The cluster is down")) == 503)
         #expect(!StoreFailure.isDefinite(RedisClientError(.timeout, "maybe ran")))
     }
 

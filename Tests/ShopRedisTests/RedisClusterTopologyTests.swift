@@ -35,6 +35,18 @@ struct RedisClusterTopologyTests {
         #expect(topology.shards[2].replicas.map(\.port) == [7005])
     }
 
+    @Test("replicas a write may wait for: online and loading ones count, failed ones do not")
+    func liveReplicas() throws {
+        let reply = RESPValue.array([
+            Self.shard([(0, 8000)], [Self.node(7000, role: "master"), Self.node(7003, role: "replica", health: "loading")]),
+            Self.shard([(8001, 16383)], [Self.node(7001, role: "master"), Self.node(7004, role: "replica", health: "fail")]),
+        ])
+        let topology = try RedisClusterTopology(shardsReply: reply, answeredBy: Self.seed)
+        #expect(topology.shard(for: RedisHashSlot(key: "hello"))?.liveReplicas == 1)   // slot 866
+        #expect(topology.shard(for: RedisHashSlot(key: "foo"))?.liveReplicas == 0)     // slot 12182
+        #expect(topology.shard(for: RedisHashSlot(key: "foo"))?.replicas.count == 1)
+    }
+
     @Test func aFailedOldPrimaryIsNotChosenOverThePromotedReplica() throws {
         let reply = RESPValue.array([
             Self.shard([(0, 16383)], [Self.node(7000, role: "master", health: "fail"), Self.node(7003, role: "master")]),

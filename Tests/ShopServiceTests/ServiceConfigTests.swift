@@ -116,6 +116,8 @@ struct ServiceConfigTests {
         ("HTTP_IDLE_TIMEOUT_MS", "-1"), ("HTTP_MAX_CONNECTIONS", "99999999999999999999"),
         ("HTTP_SHUTDOWN_GRACE_MS", "forever"),
         ("CONSUMER_FORGET_IDLE_MS", "10"), ("CONSUMER_FORGET_IDLE_MS", "soon"), ("ADMIN_TOKEN", "two words"), ("ADMIN_TOKEN", "tök"),
+        ("REDIS_MIN_REPLICAS", "one"), ("REDIS_MIN_REPLICAS", "-1"), ("REDIS_MIN_REPLICAS", "17"), ("REDIS_WAIT_TIMEOUT_MS", "0"),
+        ("REDIS_WAIT_TIMEOUT_MS", "1s"),
     ])
     func badValue(variable: String, value: String) {
         do {
@@ -158,5 +160,16 @@ struct ServiceConfigTests {
         for bad in ["http://127.0.0.1:5104,", "http://127.0.0.1:5104,https://b:1", "http://a:1,http://a:1"] {
             #expect(throws: ServiceError.self, "\(bad)") { try parse(["ORDER_SERVICE_URL": bad]) }
         }
+    }
+
+    @Test("REDIS_MIN_REPLICAS: unset chooses per slot (nil), a number insists; REDIS_WAIT_TIMEOUT_MS bounds the wait")
+    func minReplicas() throws {
+        let automatic = try parse([:])
+        #expect(automatic.redis.minReplicas == nil)
+        #expect(automatic.redis.replicaWaitTimeout == .seconds(1))
+        let strict = try parse(["REDIS_MIN_REPLICAS": "2", "REDIS_WAIT_TIMEOUT_MS": "250"])
+        #expect(strict.redis.minReplicas == 2)
+        #expect(strict.redis.replicaWaitTimeout == .milliseconds(250))
+        #expect(try parse(["REDIS_MIN_REPLICAS": "0"]).redis.minReplicas == 0)
     }
 }

@@ -93,7 +93,7 @@ extension EventStore {
     func read(_ topic: Topic, selection: [RESPArgument]) async throws -> [UInt8] {
         let keys = TopicKeys(topic)
         let arguments = Self.scriptPrefix(base: keys.tag, schema: TopicSchema.of(topic)) + selection
-        let reply = try await run(StoreScripts.read, keys: Self.scriptKeys(keys), arguments: arguments)
+        let reply = try await run(StoreScripts.read, keys: Self.scriptKeys(keys), arguments: arguments, writes: false)
         guard let bytes = reply.bytes else {
             throw EventStoreError(.unexpectedReply, "read: unexpected reply \(reply)")
         }

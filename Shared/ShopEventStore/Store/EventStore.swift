@@ -77,9 +77,11 @@ public struct EventStore: Sendable {
         keys.streams.map { RESPArgument($0) } + [RESPArgument(keys.ids), RESPArgument(keys.versions), RESPArgument(keys.clock)]
     }
 
-    /// Runs a store script, turning its typed error replies into `EventStoreError`.
-    func run(_ script: RedisScript, keys: [RESPArgument], arguments: [RESPArgument]) async throws -> RESPValue {
+    /// Runs a store script, turning its typed error replies into `EventStoreError`. A script that writes
+    /// (`writes`, the default) counts only once the replicas the client asks for hold it (`evalSHAReplicated`).
+    func run(_ script: RedisScript, keys: [RESPArgument], arguments: [RESPArgument], writes: Bool = true) async throws -> RESPValue {
         do {
+            if writes { return try await redis.evalSHAReplicated(script, keys: keys, arguments: arguments) }
             return try await redis.evalSHA(script, keys: keys, arguments: arguments)
         } catch let error as RedisServerError {
             if let storeError = EventStoreError.fromScript(error) { throw storeError }

@@ -9,6 +9,9 @@ public protocol RedisCommandExecutor: Sendable {
     /// Sends a command that blocks on the server (`BLOCK`, `BLPOP`); `blockFor` nil means forever.
     /// The pooled client runs it on a dedicated connection so nobody else waits behind it.
     nonisolated(nonsending) func sendBlocking(_ arguments: [RESPArgument], blockFor: TimeAmount?) async throws -> RESPValue
+    /// Runs a script that writes, like `evalSHA`; where the configuration asks replicas to hold a write
+    /// (`RedisConfiguration.minReplicas`), waits until they do and throws `.notReplicated` when they do not in time.
+    nonisolated(nonsending) func evalSHAReplicated(_ script: RedisScript, keys: [RESPArgument], arguments: [RESPArgument]) async throws -> RESPValue
 }
 
 extension RedisCommandExecutor {
@@ -29,6 +32,37 @@ extension RedisCommandExecutor {
         } catch let error as RedisServerError where error.prefix == "NOSCRIPT" {
             _ = try await scriptLoad(script)
             return try await send(command)
+        }
+    }
+
+    /// A plain `evalSHA`: a single connection waits for no replica.
+    nonisolated(nonsending) public func evalSHAReplicated(_ script: RedisScript, keys: [RESPArgument], arguments: [RESPArgument]) async throws -> RESPValue {
+        try await evalSHA(script, keys: keys, arguments: arguments)
+    }
+
+    /// Runs a script by SHA1 and then `WAIT replicas timeout` on the same connection, in one pipeline (loading the
+    /// script on `NOSCRIPT`); the script's reply, or `.notReplicated` when fewer replicas acknowledged in time.
+    nonisolated(nonsending) public func evalSHA(
+        _ script: RedisScript, keys: [RESPArgument], arguments: [RESPArgument], waitingFor replicas: Int, timeout: TimeAmount
+    ) async throws -> RESPValue {
+        guard replicas > 0 else { return try await evalSHA(script, keys: keys, arguments: arguments) }
+        var command: [RESPArgument] = ["EVALSHA", RESPArgument(script.sha1), RESPArgument(keys.count)]
+        command.append(contentsOf: keys)
+        command.append(contentsOf: arguments)
+        let wait: [RESPArgument] = ["WAIT", RESPArgument(replicas), RESPArgument(max(1, Int(timeout.nanoseconds / 1_000_000)))]
+        var replies = try await pipeline([command, wait])
+        if case .failure(let error) = replies[0], error.prefix == "NOSCRIPT" {
+            _ = try await scriptLoad(script)
+            replies = try await pipeline([command, wait])
+        }
+        let value = try replies[0].get()
+        switch replies[1] {
+        case .success(let reply) where (reply.int ?? 0) >= replicas:
+            return value
+        case .success(let reply):
+            throw RedisClientError(.notReplicated, "the write reached \(reply.int ?? 0) of \(replicas) replica(s) within \(timeout.nanoseconds / 1_000_000) ms")
+        case .failure(let error):
+            throw RedisClientError(.notReplicated, "WAIT for \(replicas) replica(s) failed: \(error)")
         }
     }
 

@@ -70,6 +70,9 @@ final class RedisClusterRouter: Sendable {
     }
 
     /// The current map, read from the seeds first if there is none yet.
+    /// The map as last read (nil before the first), without waiting or reading it again.
+    var currentTopology: RedisClusterTopology? { state.withLock { $0.topology } }
+
     nonisolated(nonsending) func topology() async throws -> RedisClusterTopology {
         if let topology = state.withLock({ $0.topology }) { return topology }
         return try await refreshTopology()

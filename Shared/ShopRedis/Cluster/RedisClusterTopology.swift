@@ -6,8 +6,12 @@ public struct RedisClusterTopology: Sendable, Equatable {
         public var slots: [ClosedRange<Int>]
         public var primary: RedisNodeAddress
         public var replicas: [RedisNodeAddress]
+        /// How many of `replicas` the map does not mark failed (`health` of `CLUSTER SHARDS` online or loading: a
+        /// replica of an empty primary says loading until the first write; all of `CLUSTER SLOTS`).
+        public var liveReplicas: Int
 
-        public init(slots: [ClosedRange<Int>], primary: RedisNodeAddress, replicas: [RedisNodeAddress] = []) {
+        public init(slots: [ClosedRange<Int>], primary: RedisNodeAddress, replicas: [RedisNodeAddress] = [], liveReplicas: Int? = nil) {
+            self.liveReplicas = liveReplicas ?? replicas.count
             self.slots = slots
             self.primary = primary
             self.replicas = replicas
@@ -48,6 +52,12 @@ public struct RedisClusterTopology: Sendable, Equatable {
     }
 
     /// True when every slot has a primary.
+    /// The shard whose primary serves `slot`, if any.
+    public func shard(for slot: RedisHashSlot) -> Shard? {
+        guard let primary = primary(for: slot) else { return nil }
+        return shards.first { $0.primary == primary }
+    }
+
     public var coversAllSlots: Bool { !owners.contains(Self.unowned) }
 
     /// The primaries that serve at least one slot now (after `MOVED` patches too).
@@ -74,6 +84,7 @@ extension RedisClusterTopology {
             var ranges: [ClosedRange<Int>] = []
             var primary: (address: RedisNodeAddress, online: Bool)?
             var replicas: [RedisNodeAddress] = []
+            var liveReplicas = 0
             for (key, value) in fields {
                 switch key.string {
                 case "slots":
@@ -94,6 +105,7 @@ extension RedisClusterTopology {
                             if primary == nil || (online && primary?.online == false) { primary = (address, online) }
                         } else {
                             replicas.append(address)
+                            if byName["health"]?.string != "fail" { liveReplicas += 1 }
                         }
                     }
                 default:
@@ -101,7 +113,7 @@ extension RedisClusterTopology {
                 }
             }
             if let primary, !ranges.isEmpty {
-                shards.append(Shard(slots: ranges, primary: primary.address, replicas: replicas))
+                shards.append(Shard(slots: ranges, primary: primary.address, replicas: replicas, liveReplicas: liveReplicas))
             }
         }
         self.init(shards: shards)
