@@ -123,13 +123,14 @@ public final class RedisClusterTestServer: Sendable {
         return nil
     }
 
-    /// The port of a running replica of the primary on `primaryPort`, as that primary's `CLUSTER NODES` says.
+    /// The port of a running replica of the primary on `primaryPort` whose link to it is up (`INFO replication`).
     public func replicaPort(of primaryPort: Int) -> Int? {
-        guard let text = Self.query(port: primaryPort, "CLUSTER NODES") else { return nil }
-        let lines = text.split(separator: "\n").map { $0.split(separator: " ") }
-        guard let primaryID = lines.first(where: { $0.count > 2 && $0[2].contains("myself") })?.first else { return nil }
-        for fields in lines where fields.count > 3 && fields[2].contains("slave") && !fields[2].contains("fail") && fields[3] == primaryID {
-            if let port = fields[1].split(separator: "@").first?.split(separator: ":").last.flatMap({ Int($0) }) { return port }
+        for node in nodes where node.isRunning && node.port != primaryPort {
+            guard let info = Self.query(port: node.port, "INFO replication") else { continue }
+            let lines = info.split(separator: "\r\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            if lines.contains("role:slave"), lines.contains("master_port:\(primaryPort)"), lines.contains("master_link_status:up") {
+                return node.port
+            }
         }
         return nil
     }

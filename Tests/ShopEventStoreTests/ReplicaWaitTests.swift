@@ -57,9 +57,13 @@ struct ReplicaWaitTests {
             try await client.ping()
             let store = EventStore(redis: client, logger: StoreHarness.logger)
             _ = try await store.create(ConsumerTests.customers(1, prefix: "first-"))
-            #expect(client.replicasRequired(forKeys: ["{customer}_ids"]) == 1, "the slot's primary has a replica")
+            // A new cluster's gossip may not have told the node the client asked about every replica yet: the map
+            // is read again every few seconds.
+            #expect(try await StoreHarness.eventually { client.replicasRequired(forKeys: ["{customer}_ids"]) == 1 },
+                    "the slot's primary has a replica")
             let slot = Int(RedisHashSlot(key: "{customer}").rawValue)
             let primary = try #require(cluster.primaryPort(forSlot: slot))
+            #expect(try await StoreHarness.eventually { cluster.replicaPort(of: primary) != nil })
             let replica = try #require(cluster.replicaPort(of: primary))
             // Each answered write is on the replica at once: WAIT returned only after it had it.
             for index in 0..<20 {

@@ -16,7 +16,7 @@ final class RedisClusterRouter: Sendable {
     /// Refreshes closer together than this reuse the last map (many commands fail together in a failover).
     static let minimumRefreshInterval = TimeAmount.milliseconds(50)
     /// How often `run()` refreshes the map when nothing asked for it.
-    static let periodicRefresh = Duration.seconds(15)
+    static let periodicRefresh = Duration.seconds(5)
 
     init(configuration: RedisConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.configuration = configuration
