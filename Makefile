@@ -3,8 +3,8 @@
 
 SERVICE ?=
 
-# Runs scripts/$(1).sh, or says it is not there yet and fails.
-run-script = @if [ -x scripts/$(1).sh ]; then scripts/$(1).sh $(2); else echo "make $(1): scripts/$(1).sh is not there yet"; exit 1; fi
+# Runs scripts/$(1).sh, or says it is missing and fails.
+run-script = @if [ -x scripts/$(1).sh ]; then scripts/$(1).sh $(2); else echo "make $(1): scripts/$(1).sh is missing"; exit 1; fi
 
 help:           ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'

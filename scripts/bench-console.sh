@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench (console part, issue 13): what open consoles cost the shop. 20 emulated consoles
+# make bench (console part): what open consoles cost the shop. 20 emulated consoles
 # (scripts/browser/console_load.py: each follows /events/live as EventSource does and polls the panels on the page's
 # schedule; clients, not browsers) beside an orders-c16 load, against the same run without them, on one fresh stack.
 #

@@ -9,5 +9,5 @@ for script in "$ROOT"/scripts/bench-*.sh; do
   say "== $(basename "$script" .sh)"
   "$script" || { failed=1; say "$(basename "$script") failed"; }
 done
-((found)) || die "no benchmark scripts (scripts/bench-*.sh) yet"
+((found)) || die "no benchmark scripts (scripts/bench-*.sh)"
 exit "$failed"

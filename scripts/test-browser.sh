@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The console in a real headless Chromium (issue 13): installs Debian's chromium and chromium-driver when missing,
+# The console in a real headless Chromium: installs Debian's chromium and chromium-driver when missing,
 # Selenium (pinned, scripts/browser/requirements.txt) into .run/browser-venv, starts a private stack (Redis,
 # PostgreSQL and the nine executables on free ports, with an admin token and quick retries), and runs
 # scripts/browser/console_test.py against it. Screenshots of every panel at 1280x800 and 390x844 land in

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The deployment files checked (issue 12): deploy/k8s/ is what deploy/tool.py generates, every manifest is valid for
+# The deployment files checked: deploy/k8s/ is what deploy/tool.py generates, every manifest is valid for
 # Kubernetes $KUBERNETES_VERSION (kubernetes-validate, strict: unknown fields refused), and the Deployments, probes,
 # ports, image and environment agree with ServiceConfig, the Dockerfile and docker-compose.yml; docker-compose.yml is
 # valid with and without its cluster profile; and the cluster creation script makes a 3+3 cluster of local

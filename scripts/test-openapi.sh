@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The API's description checked (issue 15): openapi.yaml is valid OpenAPI 3.1 and the gateway's embedded JSON is its
+# The API's description checked: openapi.yaml is valid OpenAPI 3.1 and the gateway's embedded JSON is its
 # exact form; then a private stack (Redis, PostgreSQL and the nine executables on free ports) is started, the
 # gateway must serve that document at /openapi.json, and Schemathesis runs every check and every phase against
 # it with schemathesis.toml's settings (fixed seed, bounded examples). Any failure fails the script.

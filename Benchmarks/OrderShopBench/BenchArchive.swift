@@ -60,9 +60,9 @@ struct BenchArchive: AsyncParsableCommand {
         var commands: [[RESPArgument]] = []
         for index in 0..<events {
             let stream = streams[index % streams.count]
-            let id = EventStore.makeEventID()
+            let id = EntityID.make()
             let entity = #"{"id":"\#(id)","name":"Customer \#(index)","email":"c\#(index)@example.com","price":\#(index % 1000)}"#
-            commands.append(["XADD", RESPArgument(stream.key), "*", "event_id", RESPArgument(EventStore.makeEventID()),
+            commands.append(["XADD", RESPArgument(stream.key), "*", "event_id", RESPArgument(EntityID.make()),
                              "entity", RESPArgument(entity), "aggregate_id", RESPArgument(id), "version", "1",
                              "occurred_at", RESPArgument(Int(Date().timeIntervalSince1970 * 1000)), "correlation_id", "", "enc", "json"])
             if commands.count == 2_000 || index == events - 1 {

@@ -70,7 +70,7 @@ struct BenchEvents: AsyncParsableCommand {
             for writer in 0..<concurrency {
                 writers.addTask {
                     for index in 0..<perWriter {
-                        let id = UUID().uuidString.lowercased()
+                        let id = EntityID.make()
                         let entity = Array(try JSONEncoder().encode(Product(id: id, name: "product \(writer)-\(index)", price: index)))
                         let event = NewEvent(action: .created, aggregateID: id, entity: entity, expectedVersion: 0)
                         if reference {
@@ -135,9 +135,9 @@ struct BenchEvents: AsyncParsableCommand {
 
     /// Compressed/raw size of a ~2 KB order: 50 product ids from a 20-product catalogue (or all distinct).
     static func compressionRatio(distinct: Bool) -> Double {
-        let catalogue = (0..<20).map { _ in UUID().uuidString.lowercased() }
-        let ids = (0..<50).map { distinct ? UUID().uuidString.lowercased() : catalogue[$0 * 7 % catalogue.count] }
-        let order = Order(id: UUID().uuidString.lowercased(), productIDs: ids, customerID: UUID().uuidString.lowercased())
+        let catalogue = (0..<20).map { _ in EntityID.make() }
+        let ids = (0..<50).map { distinct ? EntityID.make() : catalogue[$0 * 7 % catalogue.count] }
+        let order = Order(id: EntityID.make(), productIDs: ids, customerID: EntityID.make())
         let raw = Array((try? JSONEncoder().encode(order)) ?? Data())
         return Double(Gzip.compress(raw).count) / Double(raw.count)
     }

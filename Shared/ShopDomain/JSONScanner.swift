@@ -1,3 +1,5 @@
+import ShopBasics
+
 /// One pass over a JSON text that checks what `JSONDecoder` lets through or reports badly: a byte order mark,
 /// invalid UTF-8, nesting deeper than a limit, duplicate keys, numbers in integer fields that are not whole.
 /// Iterative (an explicit stack), so no input can exhaust the thread's stack.
@@ -202,11 +204,6 @@ struct JSONScanner {
     }
 
     static func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
-        default: nil
-        }
+        HexDigit.value(byte).map(UInt32.init)
     }
 }

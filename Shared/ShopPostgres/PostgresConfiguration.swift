@@ -1,3 +1,5 @@
+import ShopBasics
+
 /// Where and how to connect: host, port, credentials, database, and the size of the connection pool.
 public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertible {
     public var host: String
@@ -131,28 +133,12 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
 
     /// Decodes `%XX` escapes (so a password may hold `@`, `:` or `/`); a broken escape is an error.
     private static func percentDecoded(_ text: Substring, part: String) throws(PostgresError) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                throw .invalidConfiguration("DATABASE_URL has a broken %-escape in its \(part)")
-            }
-            bytes.append(high << 4 | low)
+        guard let bytes = PercentDecoding.bytes(text, plusIsSpace: false) else {
+            throw .invalidConfiguration("DATABASE_URL has a broken %-escape in its \(part)")
         }
         guard let decoded = String(validating: bytes, as: UTF8.self), !decoded.utf8.contains(0) else {
             throw .invalidConfiguration("DATABASE_URL \(part) is not valid UTF-8 text")
         }
         return decoded
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

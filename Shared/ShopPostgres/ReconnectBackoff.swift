@@ -1,3 +1,5 @@
+import ShopBasics
+
 /// When the client may try to connect again after failed attempts: 100 ms, doubling, at most 2 s.
 ///
 /// Between attempts, calls fail at once with `.unavailable` instead of each waiting for a connect timeout.
@@ -11,8 +13,7 @@ struct ReconnectBackoff: Sendable {
     /// May a call connect now? If not, the error to fail with.
     func permission(at now: ContinuousClock.Instant) -> PostgresConnection.ConnectPermission {
         guard let retryAt, now < retryAt else { return .allowed }
-        let wait = (retryAt - now).components
-        let milliseconds = wait.seconds * 1000 + wait.attoseconds / 1_000_000_000_000_000
+        let milliseconds = (retryAt - now).milliseconds()
         let reason = lastError?.message ?? "connecting failed"
         return .refused(PostgresError(.unavailable, "PostgreSQL is unreachable, next attempt in \(milliseconds) ms (\(reason))"))
     }

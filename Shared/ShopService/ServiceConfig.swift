@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import Logging
+import ShopBasics
 import ShopDomain
 import ShopHTTP
 import ShopRedis
@@ -74,11 +75,11 @@ public struct ServiceConfig: Sendable {
         http.maxHeaderSize = try env.integer("HTTP_MAX_HEADER_BYTES", default: http.maxHeaderSize, in: 1024...(1 << 20))
         http.maxConnections = try env.integer("HTTP_MAX_CONNECTIONS", default: http.maxConnections, in: 1...1_000_000)
         http.headerReadTimeout = try env.milliseconds(
-            "HTTP_HEADER_TIMEOUT_MS", default: http.headerReadTimeout.milliseconds, in: 1...3_600_000)
+            "HTTP_HEADER_TIMEOUT_MS", default: Int(http.headerReadTimeout.milliseconds()), in: 1...3_600_000)
         http.idleTimeout = try env.milliseconds(
-            "HTTP_IDLE_TIMEOUT_MS", default: http.idleTimeout.milliseconds, in: 1...86_400_000)
+            "HTTP_IDLE_TIMEOUT_MS", default: Int(http.idleTimeout.milliseconds()), in: 1...86_400_000)
         http.shutdownGracePeriod = try env.milliseconds(
-            "HTTP_SHUTDOWN_GRACE_MS", default: http.shutdownGracePeriod.milliseconds, in: 0...600_000)
+            "HTTP_SHUTDOWN_GRACE_MS", default: Int(http.shutdownGracePeriod.milliseconds()), in: 0...600_000)
 
         let redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379")
         var redis: RedisConfiguration

@@ -100,7 +100,7 @@ struct ArchiveHarness: Sendable {
     func appendLoad(customers: Int, tag: String = "") async throws -> [StoredEvent] {
         var events: [StoredEvent] = []
         for index in 0..<customers {
-            let id = EventStore.makeEventID()
+            let id = EntityID.make()
             let customer = Customer(id: id, name: "Customer \(tag)\(index)", email: "c\(index)\(tag)@example.com")
             events += try await store.append([NewEvent(action: .created, aggregateID: id, entity: try Self.json(customer), expectedVersion: 0)],
                                              topic: .customer)

@@ -20,7 +20,7 @@ struct CorrelationQueryTests {
             }
             // A reaction to A's first event: same correlation, caused by that event.
             let reaction = EventCause(reactingTo: ofA[0])
-            let product = Product(id: EventStore.makeEventID(), name: "caused", price: 3)
+            let product = Product(id: EntityID.make(), name: "caused", price: 3)
             ofA += try await EventCause.$current.withValue(reaction) {
                 try await harness.store.append([NewEvent(action: .created, aggregateID: product.id, entity: try ArchiveHarness.json(product),
                                                          expectedVersion: 0)], topic: .product)
@@ -51,7 +51,7 @@ struct CorrelationQueryTests {
     @Test("an entry written before the fields existed still reads, archives and queries (empty correlation and causation)")
     func oldEntriesStillRead() async throws {
         try await ArchiveHarness.run { harness in
-            let id = EventStore.makeEventID(), eventID = EventStore.makeEventID()
+            let id = EntityID.make(), eventID = EntityID.make()
             // The layout before causation_id (and a yet older one without correlation_id).
             let fields: [(String, String)] = [
                 ("event_id", eventID), ("entity", #"{"email":"old@example.com","id":"\#(id)","name":"Old"}"#), ("aggregate_id", id),
@@ -78,7 +78,7 @@ struct CorrelationQueryTests {
             _ = try await harness.postgres.query("DROP INDEX events_causation")
             _ = try await harness.postgres.query("ALTER TABLE events DROP COLUMN causation_id")
             _ = try await harness.postgres.query("DELETE FROM schema_migrations WHERE version = 101")
-            let id = EventStore.makeEventID()
+            let id = EntityID.make()
             _ = try await harness.postgres.query("""
                 INSERT INTO events (event_id, topic, action, entry_id, aggregate_id, version, occurred_at, correlation_id, entity)
                 VALUES ($1, 'customer', 'created', '1-0', 'x', 1, now(), 'old-correlation', '{"id":"x"}')

@@ -51,7 +51,7 @@ struct RestoreTests {
         try await store.delete(Customer.self, id: customers[3].id)
         var orderIDs: [String] = []
         for index in 0..<3 {
-            let order = Order(id: EventStore.makeEventID(), productIDs: [products[index].id, products[index].id, products[3].id],
+            let order = Order(id: EntityID.make(), productIDs: [products[index].id, products[index].id, products[3].id],
                               customerID: customers[index].id)
             _ = try await store.reserveStock(orderID: order.id, productIDs: order.productIDs)
             _ = try await store.append([NewEvent(action: .created, aggregateID: order.id, entity: try ArchiveHarness.json(order),

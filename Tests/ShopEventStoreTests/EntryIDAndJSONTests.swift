@@ -1,5 +1,6 @@
 import Foundation
 @testable import ShopEventStore
+import ShopDomain
 import Testing
 
 @Suite("Entry ids and raw JSON splitting")
@@ -15,7 +16,7 @@ struct EntryIDAndJSONTests {
 
     @Test("event ids are lowercase version-4 UUIDs, all different")
     func eventIDs() {
-        let ids = (0..<1_000).map { _ in EventStore.makeEventID() }
+        let ids = (0..<1_000).map { _ in EntityID.make() }
         #expect(Set(ids).count == ids.count)
         for id in ids.prefix(50) {
             let parsed = UUID(uuidString: id)

@@ -1,3 +1,4 @@
+import ShopBasics
 @testable import ShopHTTP
 import Testing
 

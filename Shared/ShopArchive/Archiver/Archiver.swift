@@ -2,6 +2,7 @@ import Logging
 import Metrics
 import NIOCore
 import ServiceLifecycle
+import ShopBasics
 import ShopDomain
 import ShopEventStore
 import ShopPostgres
@@ -163,13 +164,13 @@ public final class Archiver: Service, Sendable {
                       clientID: Int) async throws -> [ArchiveEntry] {
         var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(configuration.group), RESPArgument(configuration.consumer),
                                        "COUNT", RESPArgument(max(min(count, configuration.readCount), 1))]
-        if let block { command += ["BLOCK", RESPArgument(Int(max(block.wholeMilliseconds, 1)))] }
+        if let block { command += ["BLOCK", RESPArgument(Int(block.milliseconds(atLeast: 1)))] }
         command.append("STREAMS")
         command += streams.map { RESPArgument($0.key) }
         command += streams.map { _ in RESPArgument(position) }
         let reply: RESPValue
         if let block {
-            let blockFor = TimeAmount.milliseconds(max(block.wholeMilliseconds, 1))
+            let blockFor = TimeAmount.milliseconds(block.milliseconds(atLeast: 1))
             guard let answer = try await unblocker.sendBlocking(command, blockFor: blockFor, on: connection, clientID: clientID) else { return [] }
             reply = answer
         } else {
@@ -185,7 +186,7 @@ public final class Archiver: Service, Sendable {
             repeat {
                 let reply = try await connection.send(
                     "XAUTOCLAIM", RESPArgument(stream.key), RESPArgument(configuration.group), RESPArgument(configuration.consumer),
-                    RESPArgument(Int(configuration.claimIdle.wholeMilliseconds)), RESPArgument(start),
+                    RESPArgument(Int(configuration.claimIdle.milliseconds())), RESPArgument(start),
                     "COUNT", RESPArgument(configuration.readCount))
                 guard let parts = reply.array, parts.count >= 2, let next = parts[0].string else { break }
                 let claimed = ArchiveEntry.entries(parts[1], of: stream)
@@ -196,12 +197,5 @@ public final class Archiver: Service, Sendable {
                 start = next
             } while start != "0-0" && !shouldStop
         }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds, rounded down.
-    var wholeMilliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import ShopBasics
 import ShopDomain
 import ShopEventStore
 import ShopRedis
@@ -37,7 +38,7 @@ public struct StreamTrimmer: Service, Sendable {
 
     /// One pass over every stream; returns the reports it wrote.
     public func trimOnce() async throws -> [ArchiveTrimReport] {
-        let retention = Int(configuration.retention.wholeMilliseconds)
+        let retention = Int(configuration.retention.milliseconds())
         var reports: [ArchiveTrimReport] = []
         for stream in streams {
             let keys = TopicKeys(stream.topic)

@@ -34,11 +34,3 @@ public struct ConsumerConfiguration: Sendable, Equatable {
         self.forgetIdle = forgetIdle
     }
 }
-
-extension Duration {
-    /// Whole milliseconds, at least `minimum`.
-    func milliseconds(atLeast minimum: Int64 = 0) -> Int64 {
-        let (seconds, attoseconds) = components
-        return max(minimum, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-    }
-}

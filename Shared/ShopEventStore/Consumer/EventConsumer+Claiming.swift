@@ -1,3 +1,4 @@
+import ShopBasics
 import ShopRedis
 
 /// Claiming and the group's upkeep, done every `claimIdle`/2: entries other consumers left idle (XAUTOCLAIM), the

@@ -1,4 +1,5 @@
 import NIOCore
+import ShopBasics
 import ShopRedis
 
 /// Reading: one XREADGROUP batch (own pending entries or new ones), decoding its entries, running the handler on them

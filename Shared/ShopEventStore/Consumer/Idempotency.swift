@@ -1,3 +1,4 @@
+import ShopBasics
 import ShopRedis
 
 /// Makes an effect happen once per key (an event id): `once` claims the key with SET NX and an expiry.

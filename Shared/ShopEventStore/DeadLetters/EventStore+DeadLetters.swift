@@ -1,4 +1,5 @@
 import Logging
+import ShopBasics
 import ShopDomain
 import ShopRedis
 

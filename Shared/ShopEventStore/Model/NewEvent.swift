@@ -1,3 +1,4 @@
+import ShopDomain
 /// An event to append: what happened to which aggregate, and the entity JSON after the change.
 public struct NewEvent: Sendable, Equatable {
     /// What happened.
@@ -19,7 +20,7 @@ public struct NewEvent: Sendable, Equatable {
 
     /// An event with a fresh event id.
     public init(action: EventAction, aggregateID: String, entity: [UInt8], expectedVersion: Int? = nil,
-                correlationID: String = "", causationID: String = "", eventID: String = EventStore.makeEventID()) {
+                correlationID: String = "", causationID: String = "", eventID: String = EntityID.make()) {
         self.action = action
         self.aggregateID = aggregateID
         self.entity = entity

@@ -106,7 +106,7 @@ extension EventStore {
         var created = entities
         var events: [NewEvent] = []
         for index in created.indices {
-            created[index].id = Self.makeEventID()
+            created[index].id = EntityID.make()
             events.append(NewEvent(action: .created, aggregateID: created[index].id,
                                    entity: try Self.encode(created[index]), expectedVersion: 0, correlationID: correlationID))
         }

@@ -14,7 +14,7 @@ extension EventStore {
             let attemptStart = clock.now
             let fold = try await foldEvents(topic)
             let folded = clock.now
-            let staging = TopicKeys(staging: topic, token: Self.makeEventID())
+            let staging = TopicKeys(staging: topic, token: EntityID.make())
             let ids = fold.orderedIDs
             try await writeProjection(fold, ids: ids, into: staging)
             let staged = clock.now

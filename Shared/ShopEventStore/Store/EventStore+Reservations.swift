@@ -1,3 +1,4 @@
+import ShopBasics
 import ShopDomain
 import ShopRedis
 
@@ -46,7 +47,7 @@ extension EventStore {
         guard let parts = time.array, parts.count == 2, let seconds = parts[0].int, let micros = parts[1].int else {
             throw EventStoreError(.unexpectedReply, "TIME: unexpected reply \(time)")
         }
-        let ageMS = age.components.seconds * 1000 + age.components.attoseconds / 1_000_000_000_000_000
+        let ageMS = age.milliseconds()
         let cutoff = Int64(seconds) * 1000 + Int64(micros / 1000) - ageMS
         // Pages go by score (a range by rank offset would walk every member before it): each starts at the last
         // page's last score, skipping the members of that score that stayed.
@@ -86,7 +87,7 @@ extension EventStore {
         }
         let keys = TopicKeys(.inventory)
         let scriptKeys = Self.scriptKeys(keys) + [RESPArgument(keys.reservations), RESPArgument(keys.reservation(orderID))]
-        var eventIDs = (0..<Set(productIDs).count + 1).map { _ in Self.makeEventID() }
+        var eventIDs = (0..<Set(productIDs).count + 1).map { _ in EntityID.make() }
         // A reservation of a command carries its cause; one of the reconciler's is correlated by its order.
         let cause = EventCause.current ?? EventCause(correlationID: orderID, causationID: "")
         while true {
@@ -102,7 +103,7 @@ extension EventStore {
             } catch let error as RedisServerError where error.prefix == "NEEDIDS" {
                 // The order held more products than we guessed (release, swap): retry with enough event ids.
                 let needed = Int(error.message) ?? eventIDs.count * 2
-                eventIDs = (0..<max(needed, eventIDs.count + 1)).map { _ in Self.makeEventID() }
+                eventIDs = (0..<max(needed, eventIDs.count + 1)).map { _ in EntityID.make() }
                 continue
             }
             return try reservationEvents(reply, eventIDs: eventIDs, cause: cause)

@@ -1,5 +1,7 @@
 // ShopHTTP/Routing: the router, its path patterns with {name} parameters, and percent-decoding of paths and queries.
 
+import ShopBasics
+
 /// A route's path pattern: literal segments and `{name}` parameters; empty segments are ignored.
 struct RoutePattern: Sendable, Equatable {
     enum Segment: Sendable, Equatable {

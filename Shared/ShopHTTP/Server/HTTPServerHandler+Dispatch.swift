@@ -3,6 +3,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import ShopBasics
 
 extension HTTPServerHandler {
     /// Routes a complete request and runs its handler; the response comes back through `finish`.
