@@ -1,3 +1,5 @@
+// ShopPostgres/Migrations: the schema's numbered migrations and how the client applies them once.
+
 extension PostgresClient {
     /// Key of the session-level advisory lock that lets one process migrate at a time ("ORDSHOP" + 1).
     static let migrationLockKey: Int64 = 0x4F52_4453_484F_5001

@@ -1,3 +1,5 @@
+// ShopPostgres/Migrations: the schema's numbered migrations and how the client applies them once.
+
 extension PostgresMigration {
     /// The event archive's schema, in order; archive-service applies it at start with `migrate(_:)`.
     public static let archive: [PostgresMigration] = [createEvents]

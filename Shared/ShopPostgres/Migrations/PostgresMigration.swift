@@ -1,3 +1,5 @@
+// ShopPostgres/Migrations: the schema's numbered migrations and how the client applies them once.
+
 /// One numbered schema change: statements run in one transaction, recorded in `schema_migrations`.
 public struct PostgresMigration: Sendable {
     /// Applied in ascending order; never reuse or renumber a version once it shipped.

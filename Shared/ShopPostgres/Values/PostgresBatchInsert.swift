@@ -1,3 +1,5 @@
+// ShopPostgres/Values: what goes into a statement and comes out of a row: parameters, rows, decoding, timestamps.
+
 /// A multi-row `INSERT … VALUES ($1,$2),($3,$4) …`: values only ever travel as parameters.
 ///
 /// Table and column names are checked (lowercase letters, digits, `_`; a schema prefix allowed) and quoted,

@@ -1,3 +1,5 @@
+// ShopPostgres/Values: what goes into a statement and comes out of a row: parameters, rows, decoding, timestamps.
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,3 +1,5 @@
+// ShopPostgres/Pool: the pool of connections: who holds which connection, who waits, closing, reconnect backoff.
+
 import ShopBasics
 
 /// When the client may try to connect again after failed attempts: 100 ms, doubling, at most 2 s.

@@ -1,3 +1,5 @@
+// ShopPostgres/Connection: one libpq connection: its blocking calls on the client's thread pool, connecting, statements.
+
 import CLibPQ
 import NIOPosix
 import Synchronization
