@@ -1,6 +1,6 @@
 """The Kubernetes manifests of deploy/k8s/, made from one description so the nine services cannot drift apart.
 
-The services and their ports are read from Shared/ShopService/ServiceName.swift; `python3 deploy/tool.py generate`
+The services and their ports are read from Shared/ShopDomain/ServiceName.swift; `python3 deploy/tool.py generate`
 writes the files, and `make test` fails when the committed files differ from what this module makes.
 """
 import re
@@ -17,7 +17,7 @@ PART_OF = {"app.kubernetes.io/part-of": "ordershop"}
 
 def services():
     """(executable, port) of the nine, in ServiceName's order, read from the Swift source."""
-    source = (ROOT / "Shared/ShopService/ServiceName.swift").read_text()
+    source = (ROOT / "Shared/ShopDomain/ServiceName.swift").read_text()
     names = dict(re.findall(r'case (\w+) = "([a-z-]+)"', source))
     ports = dict(re.findall(r"case \.(\w+): (\d+)", source))
     return [(executable, int(ports[case])) for case, executable in names.items()]
