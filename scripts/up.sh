@@ -17,7 +17,7 @@ count="$(instance_count)"
 running="$(cat "$RUN_DIR/env" 2>/dev/null | sed -n -E 's/^(REDIS|INSTANCES)=//p' | tr '\n' ' ' || true)"
 for exe in $(service_names); do
   for name in $exe $(INSTANCES=9 process_names "$exe"); do
-    if [[ -f "$PID_DIR/$name.pid" ]] && pid_of "$name" >/dev/null && ! process_names | grep -qx "$name"; then
+    if [[ -f "$PID_DIR/$name.pid" ]] && pid_of "$name" >/dev/null && ! grep -qx -- "$name" <<<"$(process_names)"; then
       die "$name runs: the stack was started with other settings (${running:-INSTANCES=1}); make down first"
     fi
   done
