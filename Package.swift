@@ -35,8 +35,9 @@ let services: [(product: String, target: String)] = [
 let consoleFiles = ["index.html", "console.css", "main.js", "api.js", "dom.js", "services.js", "streams.js", "groups.js",
                     "deadletters.js", "events.js", "history.js", "messages.js", "chart.js", "favicon.svg"]
 
-/// The services that react to events with messages (and msg-service, which receives them) share ShopReactions.
-let reactingServices: Set<String> = ["BillingService", "CRMService", "MsgService"]
+/// The services that react to events with messages (and msg-service, which receives them, and the gateway, which
+/// shows who sent them) share ShopReactions.
+let reactingServices: Set<String> = ["BillingService", "CRMService", "MsgService", "GatewayAPI"]
 
 let serviceDependencies: [Target.Dependency] = [
     "ShopAPI", "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,

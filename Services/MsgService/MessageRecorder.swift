@@ -25,6 +25,9 @@ struct MessageRecorder: Sendable {
     /// The key remembering `key`, hash-tagged `{messages}` so it shares the stream's cluster slot.
     static func keyOfKey(_ key: String) -> String { "{messages}:key:\(key)" }
 
+    /// The list of the entry ids of one correlation's messages (the gateway's causation tree reads it).
+    static func correlationKey(_ correlationID: String) -> String { "{messages}:correlation:\(correlationID)" }
+
     /// Records `message` at `sentAt` (Unix seconds) unless its key was recorded already.
     func record(_ message: EmailMessage, sentAt: Int) async throws -> Outcome {
         try await record([message], sentAt: sentAt)[0]
@@ -38,7 +41,9 @@ struct MessageRecorder: Sendable {
         var arguments = [RESPArgument(sentAt), RESPArgument(maxLength), RESPArgument(Int(keyLifetime.components.seconds) * 1000)]
         for message in messages {
             keys.append(RESPArgument(Self.keyOfKey(message.key)))
-            arguments += [RESPArgument(message.to), RESPArgument(message.msg), RESPArgument(message.key)]
+            keys.append(RESPArgument(Self.correlationKey(message.correlationID ?? "")))
+            arguments += [RESPArgument(message.to), RESPArgument(message.msg), RESPArgument(message.key),
+                          RESPArgument(message.correlationID ?? ""), RESPArgument(message.causationID ?? "")]
         }
         let reply = try await redis.evalSHA(Self.recordScript, keys: keys, arguments: arguments)
         guard let parts = reply.array, parts.count == 2 * messages.count else {
@@ -52,20 +57,32 @@ struct MessageRecorder: Sendable {
         }
     }
 
-    /// KEYS: the stream, then the key of each message's key. ARGV: sent_at, max length, key lifetime (ms), then
-    /// per message: to, msg, key. Replies per message {1, new entry id} or {0, the entry id recorded earlier}.
+    /// KEYS: the stream, then per message the key of its key and its correlation's list. ARGV: sent_at, max length,
+    /// key lifetime (ms), then per message: to, msg, key, correlation id, causation id (the ids may be empty: such an
+    /// entry is what senders before them recorded). Replies per message {1, new entry id} or {0, the entry id recorded
+    /// earlier}. A correlation's list lives as long as the keys do.
     static let recordScript = RedisScript(#"""
     local replies = {}
-    for i = 2, #KEYS do
-      local a = 3 * (i - 1)
-      local earlier = redis.call('GET', KEYS[i])
+    for m = 1, (#KEYS - 1) / 2 do
+      local a = 3 + 5 * (m - 1)
+      local key_of_key, by_correlation = KEYS[2 * m], KEYS[2 * m + 1]
+      local earlier = redis.call('GET', key_of_key)
       if earlier then
         replies[#replies + 1] = 0
         replies[#replies + 1] = earlier
       else
-        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
-                              'to', ARGV[a + 1], 'msg', ARGV[a + 2], 'key', ARGV[a + 3], 'sent_at', ARGV[1])
-        redis.call('SET', KEYS[i], id, 'PX', ARGV[3])
+        local correlation, causation = ARGV[a + 4], ARGV[a + 5]
+        local id
+        if correlation == '' then
+          id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*',
+                          'to', ARGV[a + 1], 'msg', ARGV[a + 2], 'key', ARGV[a + 3], 'sent_at', ARGV[1])
+        else
+          id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'to', ARGV[a + 1], 'msg', ARGV[a + 2],
+                          'key', ARGV[a + 3], 'sent_at', ARGV[1], 'correlation_id', correlation, 'causation_id', causation)
+          redis.call('RPUSH', by_correlation, id)
+          redis.call('PEXPIRE', by_correlation, ARGV[3])
+        end
+        redis.call('SET', key_of_key, id, 'PX', ARGV[3])
         replies[#replies + 1] = 1
         replies[#replies + 1] = id
       end

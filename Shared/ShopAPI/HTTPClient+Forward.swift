@@ -41,7 +41,7 @@ extension HTTPClient {
     }
 
     /// `?name=value&…` with names and values percent-encoded again (sorted, so a request forwards the same way each time).
-    static func queryString(_ query: [String: String]) -> String {
+    public static func queryString(_ query: [String: String]) -> String {
         guard !query.isEmpty else { return "" }
         return "?" + query.sorted { $0.key < $1.key }.map { "\(percentEncode($0.key))=\(percentEncode($0.value))" }
             .joined(separator: "&")

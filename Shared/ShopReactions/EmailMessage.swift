@@ -10,6 +10,10 @@ public struct EmailMessage: Codable, Sendable, Equatable {
     public var msg: String
     /// The idempotency key: a second message with the same key is not sent again.
     public var key: String
+    /// The correlation id of the request that set the message off (optional: senders before it had none).
+    public var correlationID: String?
+    /// The id of the event the message answers (optional).
+    public var causationID: String?
 
     /// Longest recipient (RFC 5321 path limit).
     public static let maxRecipientLength = DomainLimits.maxEmailLength
@@ -19,14 +23,25 @@ public struct EmailMessage: Codable, Sendable, Equatable {
     public static let maxKeyLength = 200
 
     /// A message built in code (senders); bodies go through `init(from:)`, which validates.
-    public init(to: String, msg: String, key: String) {
+    public init(to: String, msg: String, key: String, correlationID: String? = nil, causationID: String? = nil) {
         self.to = to
         self.msg = msg
         self.key = key
+        self.correlationID = correlationID
+        self.causationID = causationID
+    }
+
+    /// The same message caused by `eventID` within `correlationID` (empty ids are left out).
+    public func caused(correlationID: String, causationID: String) -> EmailMessage {
+        var message = self
+        message.correlationID = correlationID.isEmpty ? nil : correlationID
+        message.causationID = causationID.isEmpty ? nil : causationID
+        return message
     }
 
     enum CodingKeys: String, CodingKey {
         case to, msg, key
+        case correlationID = "correlation_id", causationID = "causation_id"
     }
 
     /// Decodes and validates a request body's object.
@@ -43,6 +58,14 @@ public struct EmailMessage: Codable, Sendable, Equatable {
         }
         msg = try Self.text(container, .msg, maxLength: Self.maxTextLength, lineBreaks: true)
         key = try Self.text(container, .key, maxLength: Self.maxKeyLength, lineBreaks: false)
+        correlationID = try Self.optionalText(container, .correlationID)
+        causationID = try Self.optionalText(container, .causationID)
+    }
+
+    /// An optional id: absent or null is nil, otherwise a text as `key` is.
+    private static func optionalText(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws(ValidationError) -> String? {
+        guard container.contains(key), (try? container.decodeNil(forKey: key)) != true else { return nil }
+        return try text(container, key, maxLength: maxKeyLength, lineBreaks: false)
     }
 
     /// A required, non-blank string of at most `maxLength` scalars without control characters (bar line breaks

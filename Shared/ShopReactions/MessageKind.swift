@@ -13,4 +13,18 @@ public enum MessageKind: String, Sendable, CaseIterable {
     public func key(for eventID: String) -> String {
         "\(eventID):\(rawValue)"
     }
+
+    /// The kind of a message from its key; nil for a key of no kind the shop sends.
+    public init?(key: String) {
+        guard let suffix = key.split(separator: ":").last, let kind = MessageKind(rawValue: String(suffix)) else { return nil }
+        self = kind
+    }
+
+    /// The service that sends this kind of message.
+    public var sender: String {
+        switch self {
+        case .welcome, .goodbye, .orderConfirmation: "crm-service"
+        case .paymentRequest, .paymentReceived: "billing-service"
+        }
+    }
 }

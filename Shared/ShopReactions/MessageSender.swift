@@ -39,7 +39,7 @@ public struct MessageSender: Sendable {
         }
     }
 
-    /// `{"to":…,"msg":…,"key":…}`, written directly (a reaction sends one per event).
+    /// `{"to":…,"msg":…,"key":…,"correlation_id":…,"causation_id":…}` (ids when known), written directly (a reaction sends one per event).
     static func json(_ message: EmailMessage) -> ByteBuffer {
         var body = ByteBuffer()
         body.reserveCapacity(message.msg.utf8.count + message.to.utf8.count + message.key.utf8.count + 32)
@@ -49,6 +49,14 @@ public struct MessageSender: Sendable {
         JSONString.write(message.msg, into: &body)
         body.writeString(#","key":"#)
         JSONString.write(message.key, into: &body)
+        if let correlation = message.correlationID {
+            body.writeString(#","correlation_id":"#)
+            JSONString.write(correlation, into: &body)
+        }
+        if let causation = message.causationID {
+            body.writeString(#","causation_id":"#)
+            JSONString.write(causation, into: &body)
+        }
         body.writeString("}")
         return body
     }

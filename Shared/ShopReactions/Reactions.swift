@@ -51,8 +51,11 @@ public struct Reactions: Sendable {
                 group.addTask {
                     do {
                         var email: EmailMessage?
-                        try await retryingWhileUnavailable(event, logger: logger) { email = try await message(event) }
-                        return (index, .success(email))
+                        // What the reaction writes carries the event's correlation and names the event as its cause.
+                        try await EventCause.$current.withValue(EventCause(reactingTo: event)) {
+                            try await retryingWhileUnavailable(event, logger: logger) { email = try await message(event) }
+                        }
+                        return (index, .success(email.map { $0.caused(correlationID: event.correlationID, causationID: event.eventID) }))
                     } catch {
                         return (index, .failure(error))
                     }
