@@ -95,7 +95,7 @@ let tools: [Target] = [
 
 /// One Swift Testing suite per module, under Tests/.
 let tests: [Target] = [
-    .testTarget(name: "ShopHTTPTests", dependencies: ["ShopBasics", "ShopHTTP", "ShopTestSupport", nioCore, nioPosix, logging, lifecycle],
+    .testTarget(name: "ShopHTTPTests", dependencies: ["ShopBasics", "ShopHTTP", "ShopTestSupport", .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
                 path: "Tests/ShopHTTPTests", swiftSettings: swiftSettings),
     .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
                                                       .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],

@@ -71,7 +71,7 @@ extension HTTPServerHandler {
         } else {
             task = Task(executorPreference: self.executor, operation: operation)
         }
-        if self.inFlight?.sequence == sequence { self.inFlight?.task = task }
+        if self.machine.inFlight == sequence { self.handlerTask = task }
     }
 
     /// Runs a handler; an `HTTPError` becomes its JSON error, anything else a generic 500 logged with details.
@@ -109,7 +109,8 @@ extension HTTPServerHandler {
 
     /// A handler's response arrived: write it if it is still the one this connection waits for.
     func finish(_ response: Response, for pending: PendingRequest, route: String, requestID: String, sequence: Int) {
-        guard self.inFlight?.sequence == sequence, !self.closed else { return }
+        guard self.machine.awaits(sequence) else { return }
+        self.handlerTask = nil
         self.write(response, for: pending, route: route, requestID: requestID)
     }
 
@@ -120,8 +121,7 @@ extension HTTPServerHandler {
                 duration: .now - startedAt
             ))
         }
-        let closeAfter = !pending.head.isKeepAlive || (self.quiescing && self.queue.isEmpty && self.current == nil)
-        self.write(response, for: pending.head, requestID: requestID, closeAfter: closeAfter)
+        self.write(response, for: pending.head, requestID: requestID, closeAfter: self.machine.closesAfterResponse(to: pending.head))
     }
 
     /// Writes one whole response, then closes or moves on to the next queued request.
@@ -160,19 +160,13 @@ extension HTTPServerHandler {
     /// The body is written: end the response, then close or move on to the next queued request.
     func finishResponse(closeAfter: Bool) {
         guard let context = self.context else { return }
-        self.inFlight = nil
+        let flushNow = self.machine.responseWritten(closeAfter: closeAfter)
         if closeAfter {
-            self.inputClosed = true
-            self.queue.removeAll()
             self.closeAfterWriting(context)
             return
         }
         context.write(self.wrapOutboundOut(.end(nil)), promise: nil)
-        if self.readInBurst {
-            self.needsFlush = true
-        } else {
-            context.flush()
-        }
-        self.processNext()
+        if flushNow { context.flush() }
+        self.perform(self.machine.startNext(now: .now()))
     }
 }

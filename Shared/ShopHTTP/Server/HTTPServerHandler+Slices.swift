@@ -47,7 +47,7 @@ extension HTTPServerHandler {
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer())))).whenSuccess {
             let handler = handler.value
-            guard !handler.closed, let context = handler.context else { return }
+            guard !handler.machine.isClosed, let context = handler.context else { return }
             handler.writeInSlices(body, from: index + 1, context: context, done: done)
         }
     }

@@ -1,66 +1,36 @@
 // ShopHTTP/Server: the HTTP/1.1 server: listening, one handler per connection, limits, deadlines, graceful shutdown.
 
-import DequeModule
 import Logging
 import NIOCore
 import NIOHTTP1
 
-/// One server connection: collects requests from NIO's decoder, runs their handlers one at a time
-/// (pipelined requests wait in order), writes responses and enforces limits and timeouts.
+/// One server connection: reads requests from NIO's decoder, runs their handlers one at a time (pipelined requests
+/// wait in order) and writes the responses. Every decision (what to answer next, when to close, when to read, flush
+/// or time out) is `HTTPConnectionStateMachine`'s; this class carries them out.
 ///
 /// Confined to the channel's event loop; handlers run in a task that prefers that loop as executor.
 final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = Never
     typealias OutboundOut = HTTPServerResponsePart
-
-    /// A request whose head arrived; its body is collected until `.end`.
-    struct PendingRequest {
-        var head: HTTPRequestHead
-        var body: ByteBuffer
-        let startedAt: ContinuousClock.Instant?
-    }
-
-    /// The next thing to answer, in arrival order.
-    enum Work {
-        case request(PendingRequest)
-        /// Answer with this error and close: the input after it cannot be trusted.
-        case reject(HTTPError)
-    }
-
-    /// Pipelined requests beyond this stop reading from the socket until the queue drains.
-    static let maxQueuedRequests = 16
+    typealias PendingRequest = HTTPConnectionStateMachine.PendingRequest
 
     let settings: ConnectionSettings
     let executor: EventLoopTaskExecutor
     var context: ChannelHandlerContext?
-
-    var current: PendingRequest?
-    var queue: Deque<Work> = []
-    /// A handler is running or a response is being written; one at a time keeps responses in order.
-    var inFlight: InFlight?
-    var nextSequence = 0
-    /// After a parse error, a refused body or `Connection: close`: later input is ignored.
-    var inputClosed = false
-    var quiescing = false
-    var closed = false
-    var readInBurst = false
-    var needsFlush = false
-    var readPending = false
-
+    var machine: HTTPConnectionStateMachine
+    /// The task running the handler of the answer in flight, cancelled when the connection goes away.
+    var handlerTask: Task<Void, Never>?
     var dates = HTTPDateCache()
     var requestIDs = RequestIDGenerator()
-    var deadline: Deadline?
     var deadlineTimer: Scheduled<Void>?
-
-    struct InFlight {
-        let sequence: Int
-        var task: Task<Void, Never>?
-    }
 
     init(settings: ConnectionSettings, executor: EventLoopTaskExecutor) {
         self.settings = settings
         self.executor = executor
+        self.machine = HTTPConnectionStateMachine(limits: .init(
+            maxBodySize: settings.configuration.maxBodySize, idleTimeout: TimeAmount(settings.configuration.idleTimeout),
+            headerReadTimeout: TimeAmount(settings.configuration.headerReadTimeout), deadlineTick: settings.deadlineTick))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -72,91 +42,39 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        self.becameIdle()
+        self.perform(self.machine.activated(now: .now()))
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.closed = true
-        self.inFlight?.task?.cancel()
-        self.queue.removeAll()
-        self.current = nil
+        self.machine.deactivated()
+        self.handlerTask?.cancel()
+        self.handlerTask = nil
         self.deadlineTimer?.cancel()
         self.deadlineTimer = nil
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        self.readInBurst = true
-        guard !self.inputClosed else { return }
+        guard self.machine.readStarted() else { return }
         switch self.unwrapInboundIn(data) {
         case .head(let head):
-            self.received(head: head)
+            let startedAt: ContinuousClock.Instant? = self.settings.onRequestCompleted == nil ? nil : .now
+            self.perform(self.machine.receivedHead(head, startedAt: startedAt, now: .now()))
         case .body(var chunk):
-            guard self.current != nil else { return }
-            let limit = self.settings.configuration.maxBodySize
-            if self.current!.body.readableBytes + chunk.readableBytes > limit {
-                self.current = nil
-                self.refuse(HTTPError(.payloadTooLarge, "request body exceeds \(limit) bytes"))
-                return
-            }
-            if self.current!.body.readableBytes == 0 {
-                self.current!.body = chunk
-            } else {
-                self.current!.body.writeBuffer(&chunk)
-            }
+            self.perform(self.machine.receivedBody(&chunk, now: .now()))
         case .end:
-            guard let request = self.current else { return }
-            self.current = nil
-            if !request.head.isKeepAlive { self.inputClosed = true }
-            self.queue.append(.request(request))
-            self.processNext()
+            self.perform(self.machine.receivedEnd(now: .now()))
         }
-    }
-
-    private func received(head: HTTPRequestHead) {
-        // The head is in; the body (if any) must keep coming. `processNext` clears this once the request is whole.
-        // Behind a running handler (pipelining) no timer applies: the handler's own time is not the client's fault.
-        if self.inFlight == nil, self.queue.isEmpty {
-            self.setDeadline(.body, after: self.settings.configuration.idleTimeout)
-        } else {
-            self.deadline = nil
-        }
-        let limit = self.settings.configuration.maxBodySize
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
-            self.refuse(HTTPError(.payloadTooLarge, "request body exceeds \(limit) bytes"))
-            return
-        }
-        let startedAt: ContinuousClock.Instant? = self.settings.onRequestCompleted == nil ? nil : .now
-        self.current = PendingRequest(head: head, body: ByteBuffer(), startedAt: startedAt)
-        if self.inFlight == nil, self.queue.isEmpty,
-           head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-            self.context?.writeAndFlush(self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
-        }
-    }
-
-    /// Answers `error` after what is already queued, then closes; nothing read after it is served.
-    func refuse(_ error: HTTPError) {
-        self.inputClosed = true
-        self.queue.append(.reject(error))
-        self.processNext()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        self.readInBurst = false
-        if self.needsFlush {
-            self.needsFlush = false
-            context.flush()
-        }
+        if self.machine.readCompleted() { context.flush() }
         context.fireChannelReadComplete()
     }
 
     func read(context: ChannelHandlerContext) {
-        if self.queue.count >= Self.maxQueuedRequests {
-            self.readPending = true
-        } else {
-            context.read()
-        }
+        if self.machine.readRequested() { context.read() }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -165,67 +83,41 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        guard !self.inputClosed else { return }
-        self.current = nil
-        if parserError == .headerOverflow {
-            self.refuse(HTTPError(.requestHeaderFieldsTooLarge, "request header fields too large"))
-        } else {
-            self.refuse(HTTPError(.badRequest, "malformed HTTP request"))
-        }
+        self.perform(self.machine.parseFailed(headerTooLarge: parserError == .headerOverflow, now: .now()))
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent {
-            self.quiescing = true
-            if self.inFlight == nil, self.queue.isEmpty, self.current == nil {
-                context.close(promise: nil)
-            }
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
             return
         }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    /// Starts the next queued request unless one is in flight; re-entered when a handler finishes at once.
-    func processNext() {
-        guard self.inFlight == nil, !self.closed else { return }
-        guard let work = self.queue.popFirst() else {
-            self.becameIdle()
-            return
-        }
-        if self.readPending, self.queue.count < Self.maxQueuedRequests {
-            self.readPending = false
-            self.context?.read()
-        }
-        self.deadline = nil
-        self.nextSequence &+= 1
-        self.inFlight = InFlight(sequence: self.nextSequence, task: nil)
-        switch work {
-        case .reject(let error):
-            self.write(.error(error), for: nil, requestID: nil, closeAfter: true)
-        case .request(let request):
-            self.dispatch(request, sequence: self.nextSequence)
-        }
-    }
-
-    /// No request in progress: close if asked to, otherwise wait for the next one within the idle timeout.
-    private func becameIdle() {
-        guard self.current == nil, !self.closed else { return }
-        if self.quiescing || self.inputClosed {
-            self.context?.close(promise: nil)
-            return
-        }
-        self.setDeadline(.idle, after: self.settings.configuration.idleTimeout)
+        self.perform(self.machine.quiesce())
     }
 
     /// Bytes arrived (before decoding): a new request's head or more of a body has to arrive in time.
     func bytesReceived() {
-        guard self.inFlight == nil, self.queue.isEmpty, !self.inputClosed else { return }
-        if self.current == nil {
-            if self.deadline?.reason != .header {
-                self.setDeadline(.header, after: self.settings.configuration.headerReadTimeout)
+        self.machine.bytesReceived(now: .now())
+        self.armTimerIfNeeded()
+    }
+
+    /// Carries out what the state machine answered, then arms the deadline timer if it needs one.
+    func perform(_ action: HTTPConnectionStateMachine.Action) {
+        switch action {
+        case .none:
+            break
+        case .sendContinue(let version):
+            self.context?.writeAndFlush(self.wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .continue))), promise: nil)
+        case .close:
+            self.context?.close(promise: nil)
+        case .start(let work, let sequence, let readAgain):
+            if readAgain { self.context?.read() }
+            switch work {
+            case .reject(let error):
+                self.write(.error(error), for: nil, requestID: nil, closeAfter: true)
+            case .request(let request):
+                self.dispatch(request, sequence: sequence)
             }
-        } else {
-            self.setDeadline(.body, after: self.settings.configuration.idleTimeout)
         }
+        self.armTimerIfNeeded()
     }
 }
