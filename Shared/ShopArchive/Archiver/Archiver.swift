@@ -162,20 +162,10 @@ public final class Archiver: Service, Sendable {
     /// One XREADGROUP over `streams`.
     private func read(_ streams: [EventStreamID], on connection: RedisConnection, position: String, count: Int, block: Duration?,
                       clientID: Int) async throws -> [ArchiveEntry] {
-        var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(configuration.group), RESPArgument(configuration.consumer),
-                                       "COUNT", RESPArgument(max(min(count, configuration.readCount), 1))]
-        if let block { command += ["BLOCK", RESPArgument(Int(block.milliseconds(atLeast: 1)))] }
-        command.append("STREAMS")
-        command += streams.map { RESPArgument($0.key) }
-        command += streams.map { _ in RESPArgument(position) }
-        let reply: RESPValue
-        if let block {
-            let blockFor = TimeAmount.milliseconds(block.milliseconds(atLeast: 1))
-            guard let answer = try await unblocker.sendBlocking(command, blockFor: blockFor, on: connection, clientID: clientID) else { return [] }
-            reply = answer
-        } else {
-            reply = try await connection.send(command)
-        }
+        guard let reply = try await unblocker.readGroup(configuration.group, consumer: configuration.consumer,
+                                                        count: max(min(count, configuration.readCount), 1), streams: streams,
+                                                        from: position, block: block, on: connection, clientID: clientID)
+        else { return [] }
         return ArchiveEntry.read(reply, streams: streamsByKey)
     }
 

@@ -1,5 +1,3 @@
-import NIOCore
-import ShopBasics
 import ShopRedis
 
 /// Reading: one XREADGROUP batch (own pending entries or new ones), decoding its entries, running the handler on them
@@ -8,22 +6,9 @@ extension EventConsumer {
     /// Reads one batch (`0`: our pending entries; `>`: new ones) and handles it; reports whether any failed.
     func readAndHandle(_ streams: [EventStreamID], on connection: RedisConnection, from position: String,
                        block: Duration?, clientID: Int) async throws -> (read: Int, failed: Bool) {
-        var command: [RESPArgument] = ["XREADGROUP", "GROUP", RESPArgument(group), RESPArgument(consumer),
-                                       "COUNT", RESPArgument(configuration.batchSize)]
-        if let block { command += ["BLOCK", RESPArgument(Int(block.milliseconds(atLeast: 1)))] }
-        command.append("STREAMS")
-        command += streams.map { RESPArgument($0.key) }
-        command += streams.map { _ in RESPArgument(position) }
-        let reply: RESPValue
-        if let block {
-            let blockFor = TimeAmount.milliseconds(block.milliseconds(atLeast: 1))
-            guard let answer = try await unblocker.sendBlocking(command, blockFor: blockFor, on: connection, clientID: clientID) else {
-                return (0, false)
-            }
-            reply = answer
-        } else {
-            reply = try await connection.send(command)
-        }
+        guard let reply = try await unblocker.readGroup(group, consumer: consumer, count: configuration.batchSize, streams: streams,
+                                                        from: position, block: block, on: connection, clientID: clientID)
+        else { return (0, false) }
         var read = 0
         var failed = false
         var acknowledgements = Acknowledgements()
