@@ -11,6 +11,12 @@ import Synchronization
 ///
 /// Use it through ``withServiceStack(_:environment:binDirectory:readyTimeout:_:)``, which always stops
 /// every process, also when the test throws.
+///
+/// With `instances` above 1 (`SHOP_TEST_INSTANCES=2` in the environment, as `make test`'s cluster pass sets) every
+/// executable runs that many times, as `make up INSTANCES=N` does: instance 1 is named after the executable, the
+/// others `<executable>-<k>`, each on its own port and log, and every `<EXECUTABLE>_URL` lists all instances. The
+/// methods that take an executable (`stop`, `kill`, `start`, `isRunning`, `log(of:)`) act on all its instances; given
+/// an instance's name (`crm-service-2`) they act on that one; `port(of:)` and `url(of:)` name the first instance.
 public final class ServiceStack: Sendable {
     /// Where the executables come from.
     public let binDirectory: String
@@ -18,6 +24,8 @@ public final class ServiceStack: Sendable {
     public let logDirectory: String
     /// The executables of this stack, in start order.
     public let executables: [String]
+    /// How many instances of each executable run.
+    public let instances: Int
     /// What every service (and `ordershop-client`) runs with: the caller's variables, `PORT` aside, plus
     /// `HOST` and the `<EXECUTABLE>_URL` of every service (`CRM_SERVICE_URL`, `GATEWAY_API_URL`, …).
     public let environment: [String: String]
@@ -29,17 +37,33 @@ public final class ServiceStack: Sendable {
         executable.uppercased().replacingOccurrences(of: "-", with: "_") + "_URL"
     }
 
-    /// Prepares a stack (nothing runs yet): picks a free port for each executable and a log directory.
-    public init(executables: [String], environment: [String: String], binDirectory: String? = nil) throws {
+    /// `SHOP_TEST_INSTANCES` (1 to 9), else 1: how many instances of each executable a stack runs by default.
+    public static let defaultInstances: Int = {
+        guard let text = ProcessInfo.processInfo.environment["SHOP_TEST_INSTANCES"], let count = Int(text), (1...9).contains(count) else { return 1 }
+        return count
+    }()
+
+    /// The processes of `executable`: itself, then `<executable>-2` … (one name a running instance).
+    public func instanceNames(of executable: String) -> [String] {
+        [executable] + (1..<max(1, instances)).map { "\(executable)-\($0 + 1)" }
+    }
+
+    /// Prepares a stack (nothing runs yet): picks a free port for each process and a log directory.
+    public init(executables: [String], environment: [String: String], binDirectory: String? = nil,
+                instances: Int = ServiceStack.defaultInstances) throws {
         self.binDirectory = try binDirectory ?? Self.locateBinDirectory(containing: executables.first ?? "gateway-api")
         self.executables = executables
+        self.instances = max(1, instances)
         var ports: [String: Int] = [:]
-        for executable in executables { ports[executable] = try freePort() }
-        self.ports = ports
         var merged = ProcessInfo.processInfo.environment
         merged["HOST"] = "127.0.0.1"
         merged["LOG_LEVEL"] = "info"
-        for (executable, port) in ports { merged[Self.urlVariable(of: executable)] = "http://127.0.0.1:\(port)" }
+        for executable in executables {
+            let names = [executable] + (1..<max(1, instances)).map { "\(executable)-\($0 + 1)" }
+            for name in names { ports[name] = try freePort() }
+            merged[Self.urlVariable(of: executable)] = names.map { "http://127.0.0.1:\(ports[$0] ?? 0)" }.joined(separator: ",")
+        }
+        self.ports = ports
         merged.merge(environment) { _, given in given }
         self.environment = merged
         let directory = FileManager.default.temporaryDirectory
@@ -55,8 +79,16 @@ public final class ServiceStack: Sendable {
         }
     }
 
-    /// The port `executable` listens on.
+    /// The port `executable` (its first instance, or the instance named) listens on.
     public func port(of executable: String) -> Int { ports[executable] ?? 0 }
+
+    /// The base URLs of every instance of `executable`.
+    public func urls(of executable: String) -> [String] { instanceNames(of: executable).map { url(of: $0) } }
+
+    /// The processes a name means: every instance of an executable, or the one instance named.
+    private func processNames(_ name: String) -> [String] {
+        executables.contains(name) ? instanceNames(of: name) : [name]
+    }
 
     /// The base URL of `executable`, e.g. `http://127.0.0.1:40123`.
     public func url(of executable: String) -> String { "http://127.0.0.1:\(port(of: executable))" }
@@ -64,14 +96,15 @@ public final class ServiceStack: Sendable {
     /// The log file of `executable` (appended across restarts).
     public func logPath(of executable: String) -> String { logDirectory + "/\(executable).log" }
 
-    /// What `executable` has logged so far.
+    /// What `executable` has logged so far (every instance's log, one after the other).
     public func log(of executable: String) -> String {
-        (try? String(contentsOfFile: logPath(of: executable), encoding: .utf8)) ?? ""
+        processNames(executable).map { (try? String(contentsOfFile: logPath(of: $0), encoding: .utf8)) ?? "" }.joined()
     }
 
-    /// Whether `executable` is running (started and not exited).
+    /// Whether `executable` is running (started and not exited): every instance of it.
     public func isRunning(_ executable: String) -> Bool {
-        processes.withLock { $0[executable]?.isRunning ?? false }
+        let names = processNames(executable)
+        return processes.withLock { processes in names.allSatisfy { processes[$0]?.isRunning ?? false } }
     }
 
     /// How `executable` last exited (its status, or the signal that ended it); nil while it runs.
@@ -79,29 +112,39 @@ public final class ServiceStack: Sendable {
         processes.withLock { $0[executable]?.terminationStatus }
     }
 
-    /// Starts every executable, then waits until all answer `/ready`.
+    /// Starts every executable (every instance), then waits until all answer `/ready`.
     public func startAll(readyTimeout: Duration = .seconds(90)) async throws {
-        for executable in executables { try launch(executable) }
+        for executable in executables {
+            for name in instanceNames(of: executable) { try launch(name) }
+        }
         try await waitUntilReady(executables, timeout: readyTimeout)
     }
 
-    /// Starts one (stopped) executable on its port again and waits until it is ready.
+    /// Starts one (stopped) executable on its port again (every instance of it not running, or the instance
+    /// named) and waits until it is ready.
     public func start(_ executable: String, readyTimeout: Duration = .seconds(60)) async throws {
-        try launch(executable)
-        try await waitUntilReady([executable], timeout: readyTimeout)
+        let names = processNames(executable)
+        for name in names where !(processes.withLock { $0[name]?.isRunning ?? false }) { try launch(name) }
+        try await waitUntilReady(names, timeout: readyTimeout)
     }
 
-    /// Stops `executable` gracefully (`signal`, SIGTERM by default; SIGKILL after `grace`) and waits until it has exited.
+    /// Stops `executable` (every instance, or the instance named) gracefully (`signal`, SIGTERM by default; SIGKILL
+    /// after `grace`) and waits until it has exited.
     public func stop(_ executable: String, signal: Int32 = SIGTERM, grace: Duration = .seconds(20)) async {
-        guard let process = processes.withLock({ $0[executable] }) else { return }
-        await process.stop(signal: signal, grace: grace)
+        let running = processNames(executable).compactMap { name in processes.withLock { $0[name] } }
+        await withTaskGroup(of: Void.self) { group in
+            for process in running { group.addTask { await process.stop(signal: signal, grace: grace) } }
+        }
     }
 
-    /// Kills `executable` with SIGKILL (no shutdown at all) and waits until it has exited.
+    /// Kills `executable` (every instance, or the instance named) with SIGKILL (no shutdown at all) and waits until
+    /// it has exited.
     public func kill(_ executable: String) async {
-        guard let process = processes.withLock({ $0[executable] }) else { return }
-        process.send(SIGKILL)
-        await process.waitForExit(timeout: .seconds(30))
+        for name in processNames(executable) {
+            guard let process = processes.withLock({ $0[name] }) else { continue }
+            process.send(SIGKILL)
+            await process.waitForExit(timeout: .seconds(30))
+        }
     }
 
     /// Stops every process (gracefully, all at once) and waits for them; the logs stay for inspection.
@@ -112,11 +155,28 @@ public final class ServiceStack: Sendable {
         }
     }
 
-    /// Waits until each of `executables` answers `/ready`, using `ordershop-client ready` (the same check as
-    /// `make up`); on timeout throws with the client's answer and the tail of each service's log.
+    /// Waits until each of `executables` (every instance; or the instances named) answers `/ready`, using
+    /// `ordershop-client ready` (the same check as `make up`; once per instance); on timeout throws with the
+    /// client's answer and the tail of each service's log.
     public func waitUntilReady(_ executables: [String], timeout: Duration = .seconds(90)) async throws {
+        var byInstance: [Int: [(executable: String, name: String)]] = [:]
+        for executable in executables {
+            let owner = self.executables.first { executable == $0 || instanceNames(of: $0).contains(executable) } ?? executable
+            for (index, name) in instanceNames(of: owner).enumerated() where executable == owner || executable == name {
+                byInstance[index, default: []].append((owner, name))
+            }
+        }
+        for index in byInstance.keys.sorted() {
+            try await waitUntilReady(byInstance[index] ?? [], timeout: timeout)
+        }
+    }
+
+    private func waitUntilReady(_ targets: [(executable: String, name: String)], timeout: Duration) async throws {
         let seconds = max(1, Int(timeout.components.seconds))
-        let arguments = ["ready", "--timeout", String(seconds)] + executables.flatMap { ["--service", $0] }
+        let arguments = ["ready", "--timeout", String(seconds)] + targets.flatMap { ["--service", $0.executable] }
+        var environment = self.environment
+        for target in targets { environment[Self.urlVariable(of: target.executable)] = url(of: target.name) }
+        let executables = targets.map(\.name)
         let client = try ManagedProcess(
             executable: binDirectory + "/ordershop-client", arguments: arguments, environment: environment,
             logPath: logDirectory + "/ordershop-client.log")
@@ -135,16 +195,18 @@ public final class ServiceStack: Sendable {
         }
     }
 
-    private func launch(_ executable: String) throws {
-        guard let port = ports[executable] else { throw TestSupportError("\(executable) is not part of this stack") }
+    /// Starts the process `name` (an executable's first instance, or `<executable>-<k>`).
+    private func launch(_ name: String) throws {
+        guard let port = ports[name] else { throw TestSupportError("\(name) is not part of this stack") }
+        let executable = executables.first { instanceNames(of: $0).contains(name) } ?? name
         try processes.withLock { processes in
-            if let existing = processes[executable], existing.isRunning {
-                throw TestSupportError("\(executable) is already running (pid \(existing.pid))")
+            if let existing = processes[name], existing.isRunning {
+                throw TestSupportError("\(name) is already running (pid \(existing.pid))")
             }
             var environment = self.environment
             environment["PORT"] = String(port)
-            processes[executable] = try ManagedProcess(
-                executable: binDirectory + "/" + executable, environment: environment, logPath: logPath(of: executable))
+            processes[name] = try ManagedProcess(
+                executable: binDirectory + "/" + executable, environment: environment, logPath: logPath(of: name))
         }
     }
 
@@ -169,7 +231,8 @@ public final class ServiceStack: Sendable {
 }
 
 /// Starts `executables` (see ``ServiceStack``), runs `body`, and stops every process whatever happens; the logs
-/// are deleted after a success and kept (their paths are in the error) after a failure. A stack with archive-service
+/// are deleted after a success and kept (their paths are in the error) after a failure. A log that mentions
+/// `CROSSSLOT` fails the run. A stack with archive-service
 /// and no `DATABASE_URL` gets a fresh database of the shared private PostgreSQL cluster.
 public func withServiceStack<T: Sendable>(
     _ executables: [String], environment: [String: String], binDirectory: String? = nil,
@@ -185,6 +248,11 @@ public func withServiceStack<T: Sendable>(
         try await stack.startAll(readyTimeout: readyTimeout)
         let result = try await body(stack)
         await stack.shutdown()
+        // On a cluster a command whose keys span hash slots is a bug: it must never reach Redis.
+        let crossSlot = stack.executables.filter { stack.log(of: $0).contains("CROSSSLOT") }
+        guard crossSlot.isEmpty else {
+            throw TestSupportError("CROSSSLOT in the log of \(crossSlot.joined(separator: ", ")) (logs in \(stack.logDirectory))")
+        }
         try? FileManager.default.removeItem(atPath: stack.logDirectory)
         return result
     } catch {

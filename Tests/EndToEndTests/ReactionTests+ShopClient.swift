@@ -57,6 +57,14 @@ extension ReactionTests {
             return zip(ids, drafts).map { Customer(id: $0, name: $1.name, email: $1.email) }
         }
 
+        /// `requests` concurrent POSTs of `size` customers each: a burst.
+        func createCustomerBurst(requests: Int = 4, size: Int = 5) async throws -> [Customer] {
+            try await withThrowingTaskGroup(of: [Customer].self) { group in
+                for _ in 0..<requests { group.addTask { try await createCustomers(size) } }
+                return try await group.reduce(into: [Customer]()) { $0 += $1 }
+            }
+        }
+
         func createProducts(_ products: [(name: String, price: Int)]) async throws -> [Product] {
             let body = "[" + products.map { #"{"name":"\#($0.name)","price":\#($0.price)}"# }.joined(separator: ",") + "]"
             let ids = try await post("/products", body)

@@ -13,6 +13,8 @@ struct ShopHarness: Sendable {
     let stack: ServiceStack
     /// The single redis-server of an `appendOnly` run (which tests restart); nil otherwise.
     let redisServer: RedisTestServer?
+    /// The Redis Cluster of a `SHOP_TEST_REDIS=cluster` run (which failover tests kill a node of); nil otherwise.
+    let cluster: RedisClusterTestServer?
     let api: HTTPClient
     let redis: RedisClient
     let store: EventStore
@@ -58,8 +60,9 @@ struct ShopHarness: Sendable {
                 var configuration = HTTPClientConfiguration()
                 configuration.requestTimeout = .seconds(30)
                 configuration.maxConnectionsPerUpstream = 64
-                let api = try HTTPClient(baseURL: stack.url(of: "gateway-api"), configuration: configuration, logger: logger)
-                let harness = ShopHarness(stack: stack, redisServer: server, api: api, redis: client,
+                // Every gateway instance in turn, as HAProxy would.
+                let api = try HTTPClient(baseURLs: stack.urls(of: "gateway-api"), configuration: configuration, logger: logger)
+                let harness = ShopHarness(stack: stack, redisServer: server, cluster: shared?.cluster, api: api, redis: client,
                                           store: EventStore(redis: client, logger: logger))
                 do {
                     let result = try await body(harness)
@@ -136,3 +139,4 @@ struct Reply: Sendable, CustomStringConvertible {
 
     var description: String { "\(status) \(body.prefix(300))" }
 }
+
