@@ -1,5 +1,5 @@
 # OrderShop: every target is a thin call to a script in scripts/ (read them for the details).
-.PHONY: up down reset stop start status test bench bench-http bench-redis bench-events bench-archive bench-e2e bench-orders bench-scale bench-reads bench-console restore help
+.PHONY: up down reset stop start status test bench bench-http bench-redis bench-events bench-archive bench-e2e bench-orders bench-scale bench-reads bench-console bench-cluster restore help
 
 SERVICE ?=
 
@@ -59,6 +59,9 @@ bench-reads:    ## reads at scale: 40,000 orders, GET /orders plain and 304, the
 
 bench-console:  ## what 20 open consoles cost: CPU per order and orders-c16 with and without them (console-overhead)
 	$(call run-script,bench-console)
+
+bench-cluster:  ## orders-c16 on one redis-server and on a local 3+3 Redis Cluster from one run, the cost of WAIT, Redis CPU per order per node
+	$(call run-script,bench-cluster)
 
 restore:        ## rebuild Redis projections from the PostgreSQL archive
 	$(call run-script,restore)
