@@ -9,7 +9,7 @@ run-script = @if [ -x scripts/$(1).sh ]; then scripts/$(1).sh $(2); else echo "m
 help:           ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' Makefile | sed -E 's/:.*## /\t/'
 
-up:             ## install what is missing, build (release), start Redis and the nine services, wait until ready (REDIS=cluster: a local 3+3 Redis Cluster; INSTANCES=N: N of each service behind HAProxy)
+up:             ## install what is missing, build (release), start Redis and the nine services, wait until ready (REDIS=cluster: a local 3+3 Redis Cluster; INSTANCES=N: N of each service behind HAProxy; OTEL=1: with OpenTelemetry export)
 	$(call run-script,up)
 
 down:           ## stop the services, Redis and PostgreSQL (data kept in .run/)

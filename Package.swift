@@ -17,6 +17,11 @@ let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "sw
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let histogram = Target.Dependency.product(name: "Histogram", package: "hdrhistogram-swift")
+let tracing = Target.Dependency.product(name: "Tracing", package: "swift-distributed-tracing")
+let inMemoryTracing = Target.Dependency.product(name: "InMemoryTracing", package: "swift-distributed-tracing")
+/// OpenTelemetry export (swift-otel, OTLP/HTTP) only in builds with the `OTel` trait (`make up OTEL=1`): swift-otel and
+/// its dependencies take minutes to compile, so the default build, `make up` and `make test` leave them out.
+let otel = Target.Dependency.product(name: "OTel", package: "swift-otel", condition: .when(traits: ["OTel"]))
 
 /// The nine services: executable product name, target name (its folder under Services/).
 let services: [(product: String, target: String)] = [
@@ -49,17 +54,19 @@ let libraries: [Target] = [
     .systemLibrary(name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "ShopBasics", dependencies: [],
             path: "Shared/ShopBasics", swiftSettings: swiftSettings),
-    .target(name: "ShopRedis", dependencies: [nioCore, nioPosix, logging, lifecycle, deque],
+    .target(name: "ShopTracing", dependencies: ["ShopBasics", tracing],
+            path: "Shared/ShopTracing", swiftSettings: swiftSettings),
+    .target(name: "ShopRedis", dependencies: ["ShopTracing", tracing, nioCore, nioPosix, logging, lifecycle, deque],
             path: "Shared/ShopRedis", swiftSettings: swiftSettings),
-    .target(name: "ShopHTTP", dependencies: ["ShopBasics", nioCore, nioPosix, nioHTTP1, logging, lifecycle, deque],
+    .target(name: "ShopHTTP", dependencies: ["ShopBasics", "ShopTracing", tracing, nioCore, nioPosix, nioHTTP1, logging, lifecycle, deque],
             path: "Shared/ShopHTTP", swiftSettings: swiftSettings),
     .target(name: "ShopDomain", dependencies: ["ShopBasics"],
             path: "Shared/ShopDomain", swiftSettings: swiftSettings),
-    .target(name: "ShopEventStore", dependencies: ["ShopBasics", "ShopRedis", "ShopDomain", "CZlib", nioCore, logging, lifecycle, metrics],
+    .target(name: "ShopEventStore", dependencies: ["ShopBasics", "ShopRedis", "ShopDomain", "ShopTracing", "CZlib", tracing, nioCore, logging, lifecycle, metrics],
             path: "Shared/ShopEventStore", swiftSettings: swiftSettings),
     .target(name: "ShopPostgres", dependencies: ["ShopBasics", "CLibPQ", nioCore, nioPosix, logging, lifecycle],
             path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
-    .target(name: "ShopService", dependencies: ["ShopBasics", "ShopHTTP", "ShopRedis", "ShopDomain", nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
+    .target(name: "ShopService", dependencies: ["ShopBasics", "ShopHTTP", "ShopRedis", "ShopDomain", "ShopTracing", tracing, inMemoryTracing, otel, nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
             path: "Shared/ShopService", swiftSettings: swiftSettings),
     .target(name: "ShopArchive", dependencies: ["ShopBasics", "ShopPostgres", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopHTTP", nioCore, logging, metrics, lifecycle],
             path: "Shared/ShopArchive", swiftSettings: swiftSettings),
@@ -120,23 +127,38 @@ let tests: [Target] = [
                 path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
 ]
 
+/// The packages the targets use (all in /opt/swift-packages here; swift-otel is resolved always, built only with the trait).
+let packageDependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+    .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+    .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+]
+
+/// `swift build --traits OTel` (what `make up OTEL=1` runs) adds OpenTelemetry export.
+let packageTraits: Set<Trait> = [
+    .trait(name: "OTel", description: "Export spans over OTLP/HTTP with swift-otel when OTEL_* variables ask for it"),
+]
+
+/// The nine services, the client and the benchmarks.
+let packageProducts: [Product] = services.map { .executable(name: $0.product, targets: [$0.target]) } + [
+    .executable(name: "ordershop-client", targets: ["OrderShopClient"]),
+    .executable(name: "ordershop-bench", targets: ["OrderShopBench"]),
+]
+let packageTargets: [Target] = libraries + serviceTargets + tools + tests
+
 let package = Package(
     name: "OrderShop",
     platforms: [.macOS(.v15)],
-    products: services.map { .executable(name: $0.product, targets: [$0.target]) } + [
-        .executable(name: "ordershop-client", targets: ["OrderShopClient"]),
-        .executable(name: "ordershop-bench", targets: ["OrderShopBench"]),
-    ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
-        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
-    ],
-    targets: libraries + serviceTargets + tools + tests
+    products: packageProducts,
+    traits: packageTraits,
+    dependencies: packageDependencies,
+    targets: packageTargets
 )

@@ -35,6 +35,11 @@ mkdir -p "$RUN_DIR"
 if [[ -n "${ORDERSHOP_BIN_DIR:-}" ]]; then
   say "using the executables in $ORDERSHOP_BIN_DIR (ORDERSHOP_BIN_DIR), not building"
   printf '%s\n' "$ORDERSHOP_BIN_DIR" >"$RUN_DIR/bin-path"
+elif [[ "${OTEL:-}" == 1 ]]; then
+  # The OTel trait adds swift-otel (OTLP/HTTP export): minutes to compile the first time, so it has its own build folder.
+  say "building (release, with the OTel trait: spans exported when OTEL_* variables are set)"
+  swift build -c release --traits OTel --scratch-path "$ROOT/.build-otel"
+  swift build -c release --traits OTel --scratch-path "$ROOT/.build-otel" --show-bin-path >"$RUN_DIR/bin-path"
 else
   say "building (release)"
   swift build -c release

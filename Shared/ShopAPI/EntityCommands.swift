@@ -35,8 +35,9 @@ public struct EntityCommands<Draft: EntityDraft, Hooks: CommandHooks>: Sendable 
     /// Runs a command with its cause bound, so every event it writes (stock reservations included) carries the
     /// request's correlation id and the request id as causation.
     static func caused(by request: Request, _ command: () async throws -> Response) async throws -> Response {
-        try await EventCause.$current.withValue(EventCause(correlationID: request.correlationID, causationID: request.requestID),
-                                                operation: command)
+        let cause = EventCause(correlationID: request.correlationID, causationID: request.requestID,
+                               traceParent: TraceParent.current?.description ?? "")
+        return try await EventCause.$current.withValue(cause, operation: command)
     }
 
     func create(_ request: Request) async throws -> Response {

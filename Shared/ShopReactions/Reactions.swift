@@ -37,22 +37,22 @@ public struct Reactions: Sendable {
         let logger = runtime.logger
         return EventConsumer(redis: runtime.redis, group: config.name, streams: streams, configuration: configuration,
                              logger: logger) { events in
-            try await Self.react(to: events, message: message, sender: sender, logger: logger)
+            try await Self.react(to: events, message: message, sender: sender, consumerGroup: config.name, logger: logger)
         }
     }
 
     /// The batch handler: the messages of `events` (each retried while Redis is away), then one send of them all.
     static func react(
         to events: [StoredEvent], message: @escaping @Sendable (StoredEvent) async throws -> EmailMessage?,
-        sender: MessageSender, logger: Logger
+        sender: MessageSender, consumerGroup: String, logger: Logger
     ) async throws -> [EventConsumer.BatchResult] {
         let messages = await withTaskGroup(of: (Int, Result<EmailMessage?, any Error>).self) { group in
             for (index, event) in events.enumerated() {
                 group.addTask {
                     do {
                         var email: EmailMessage?
-                        // What the reaction writes carries the event's correlation and names the event as its cause.
-                        try await EventCause.$current.withValue(EventCause(reactingTo: event)) {
+                        // In the event's trace; what the reaction writes carries its correlation and names it as cause.
+                        try await EventTracing.reacting(to: event, group: consumerGroup) {
                             try await retryingWhileUnavailable(event, logger: logger) { email = try await message(event) }
                         }
                         return (index, .success(email.map { $0.caused(correlationID: event.correlationID, causationID: event.eventID) }))
@@ -75,8 +75,10 @@ public struct Reactions: Sendable {
         if !outgoing.isEmpty {
             let batch = outgoing.map(\.email)
             do {
-                try await retryingWhileUnavailable(events[outgoing[0].index], logger: logger) {
-                    try await sender.send(batch, logger: logger)
+                try await EventTracing.sending(for: outgoing.map { events[$0.index] }) {
+                    try await retryingWhileUnavailable(events[outgoing[0].index], logger: logger) {
+                        try await sender.send(batch, logger: logger)
+                    }
                 }
             } catch let error as ReactionError where outgoing.count == 1 {
                 sent[outgoing[0].index] = .failure(error)

@@ -52,6 +52,11 @@ public struct ServiceConfig: Sendable {
     /// `ADMIN_TOKEN`: the bearer token that admin actions (replaying and deleting dead letters) require; nil when
     /// unset or empty, and then those actions are refused (403).
     public var adminToken: String?
+    /// `TRACE_SPANS_FILE`: record spans in memory and append them to this file as JSON lines (tests), `{service}` in it
+    /// replaced by the service's name; nil: off.
+    public var traceSpansFile: String?
+    /// The standard `OTEL_*` variables: span export (OTLP/HTTP) in a build with the `OTel` trait (`make up OTEL=1`).
+    public var otel = OTelSettings(variables: [:])
 
     /// The configuration of `name` from this process's environment; on a bad value prints why and exits with status 78.
     public static func fromEnvironment(name: String, defaultPort: Int) -> ServiceConfig {
@@ -114,7 +119,9 @@ public struct ServiceConfig: Sendable {
             reservationGrace: try env.milliseconds("RESERVATION_GRACE_MS", default: 60_000, in: 100...86_400_000),
             eventLoopThreads: try env.integer("EVENT_LOOP_THREADS", default: 1, in: 1...256),
             consumerForgetIdle: try env.milliseconds("CONSUMER_FORGET_IDLE_MS", default: 600_000, in: 1_000...86_400_000),
-            adminToken: try adminToken(environment["ADMIN_TOKEN"])
+            adminToken: try adminToken(environment["ADMIN_TOKEN"]),
+            traceSpansFile: environment["TRACE_SPANS_FILE"].flatMap { $0.isEmpty ? nil : $0.replacingOccurrences(of: "{service}", with: name) },
+            otel: OTelSettings(variables: environment.filter { $0.key.hasPrefix("OTEL_") })
         )
     }
 
@@ -157,5 +164,19 @@ public struct ServiceConfig: Sendable {
         let userInfo = url[schemeEnd.upperBound..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return url }
         return String(url[..<colon]) + ":***" + String(url[at...])
+    }
+}
+
+/// The `OTEL_*` variables of the environment, as swift-otel reads them.
+public struct OTelSettings: Sendable {
+    /// Every `OTEL_` variable, passed on to swift-otel unchanged.
+    public var variables: [String: String]
+
+    /// Export is asked for by an OTLP endpoint or `OTEL_TRACES_EXPORTER=otlp`, unless `OTEL_SDK_DISABLED=true`
+    /// or `OTEL_TRACES_EXPORTER=none`.
+    public var wantsExport: Bool {
+        if variables["OTEL_SDK_DISABLED"]?.lowercased() == "true" { return false }
+        if let exporter = variables["OTEL_TRACES_EXPORTER"]?.lowercased(), !exporter.isEmpty { return exporter == "otlp" }
+        return ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"].contains { !(variables[$0] ?? "").isEmpty }
     }
 }

@@ -60,6 +60,7 @@ public final class ServiceRuntime: Sendable {
         self.redis = redis
         addReadinessCheck(name: "redis") { try await redis.ping() }
         register(routes: builtInRoutes)
+        if let tracing = TracingBootstrap.bootstrap(config: config, logger: logger) { addService(tracing) }
     }
 
     /// Adds the service's routes to the HTTP server; call before `run()`.

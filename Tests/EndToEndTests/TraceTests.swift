@@ -102,3 +102,59 @@ struct TraceTests {
         }
     }
 }
+
+extension TraceTests {
+    @Test("with the in-memory tracer: every span of one POST /order (both servers, the scripts, both reactions, msg-service) shares its trace id, the reactions linked to the writing span")
+    func spansShareTheTraceID() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spans-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["CONSUMER_CLAIM_IDLE_MS": "1000", "TRACE_SPANS_FILE": directory.path + "/{service}.jsonl"]
+        try await ShopHarness.run(executables: Self.all, environment: environment) { shop in
+            let customer = try await shop.create("/customer", #"{"name":"Ada","email":"ada@example.com"}"#)[0]
+            let product = try await shop.create("/product", #"{"name":"Lamp","price":30}"#)[0]
+            _ = try await shop.create("/inventory", #"{"product_id":"\#(product)","amount":5}"#)
+            let order = try await shop.call(.POST, "/order", #"{"customer_id":"\#(customer)","product_ids":["\#(product)"]}"#,
+                                            headers: [("traceparent", Self.traceParent)])
+            #expect(order.status == 200)
+            func spans() -> [[String: Any]] {
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+                return files.flatMap { file -> [[String: Any]] in
+                    let text = (try? String(contentsOfFile: directory.appendingPathComponent(file).path, encoding: .utf8)) ?? ""
+                    return text.split(separator: "\n").compactMap {
+                        try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+                    }
+                }
+            }
+            var traced: [[String: Any]] = []
+            let arrived = try await ShopHarness.eventually {
+                traced = spans().filter { $0["trace_id"] as? String == Self.traceID }
+                return Set(traced.filter { $0["name"] as? String == "POST /email" && $0["kind"] as? String == "server" }
+                    .compactMap { $0["service"] as? String }) == ["msg-service"]
+                    && traced.filter { ($0["name"] as? String)?.hasSuffix("order_created") == true }.count == 2
+            }
+            #expect(arrived, "\(traced.map { "\($0["service"] ?? "") \($0["name"] ?? "")" })")
+            func has(_ service: String, _ name: String, kind: String) -> Bool {
+                traced.contains { $0["service"] as? String == service && $0["name"] as? String == name && $0["kind"] as? String == kind }
+            }
+            #expect(has("gateway-api", "POST /order", kind: "server") && has("gateway-api", "POST /order", kind: "client"))
+            #expect(has("order-service", "POST /order", kind: "server") && has("order-service", "EVALSHA", kind: "client"))
+            #expect(has("crm-service", "crm-service order_created", kind: "consumer"))
+            #expect(has("billing-service", "billing-service order_created", kind: "consumer"))
+            // The order-service's server span is the gateway's client span's child: one trace, parent to child.
+            let gatewayClient = traced.first { $0["service"] as? String == "gateway-api" && $0["kind"] as? String == "client" }
+            let orderServer = traced.first { $0["service"] as? String == "order-service" && $0["kind"] as? String == "server" }
+            #expect(orderServer?["parent_id"] as? String == gatewayClient?["span_id"] as? String)
+            // Each reaction links to the span that wrote the event (an order-service span of the same trace).
+            let orderSpans = Set(traced.filter { $0["service"] as? String == "order-service" }.compactMap { $0["span_id"] as? String })
+            for reaction in traced where (reaction["name"] as? String)?.hasSuffix("order_created") == true {
+                let links = reaction["links"] as? [[String: Any]] ?? []
+                #expect(links.contains { $0["trace_id"] as? String == Self.traceID && orderSpans.contains($0["span_id"] as? String ?? "") },
+                        "\(reaction)")
+            }
+            // No span of the order's work lost the trace: every span that names the order's path is in it.
+            let orderPaths = spans().filter { ($0["name"] as? String) == "POST /order" }
+            #expect(orderPaths.allSatisfy { $0["trace_id"] as? String == Self.traceID })
+        }
+    }
+}

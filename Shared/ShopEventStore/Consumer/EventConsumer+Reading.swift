@@ -89,7 +89,7 @@ extension EventConsumer {
                     continue
                 }
                 do {
-                    try await handler(event)
+                    try await EventTracing.reacting(to: event, group: group) { try await handler(event) }
                     results.append(.handled)
                 } catch {
                     if error is CancellationError || Task.isCancelled { throw error }

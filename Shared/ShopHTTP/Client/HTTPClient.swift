@@ -48,6 +48,12 @@ public final class HTTPClient: Sendable {
     public func execute(
         _ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil
     ) async throws -> ClientResponse {
+        try await RequestTracing.call(method, path, headers: headers) { headers in
+            try await send(method, path, headers: headers, body: body)
+        }
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> ClientResponse {
         if endpoints.count == 1 { return try await endpoints[0].execute(method, path, headers: headers, body: body) }
         let order = selection.withLock { $0.order(now: .now) }
         var refused: HTTPClientError?

@@ -54,7 +54,7 @@ extension HTTPServerHandler {
         let eventLoop = self.executor.eventLoop
         let connection = NIOLoopBound(self, eventLoop: eventLoop)
         let operation: @Sendable () async -> Void = {
-            let response = await Self.run(handler, request)
+            let response = await RequestTracing.serve(request, route: route) { request in await Self.run(handler, request) }
             if eventLoop.inEventLoop {
                 connection.value.finish(response, for: pending, route: route, requestID: requestID, sequence: sequence)
             } else {

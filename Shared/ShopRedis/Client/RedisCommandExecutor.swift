@@ -1,4 +1,6 @@
 import NIOCore
+import ShopTracing
+import Tracing
 
 /// Something that runs Redis commands: the pooled `RedisClient` or one `RedisConnection`.
 public protocol RedisCommandExecutor: Sendable {
@@ -27,6 +29,17 @@ extension RedisCommandExecutor {
         command.reserveCapacity(3 + keys.count + arguments.count)
         command.append(contentsOf: keys)
         command.append(contentsOf: arguments)
+        // A client span around every script when a tracer records (a script is one step of the shop's work).
+        guard TraceParent.isTracing else { return try await run(script, command) }
+        return try await withSpan("EVALSHA", ofKind: .client) { span in
+            span.attributes["db.system.name"] = "redis"
+            span.attributes["db.operation.name"] = "EVALSHA"
+            span.attributes["db.redis.script.sha1"] = script.sha1
+            return try await run(script, command)
+        }
+    }
+
+    nonisolated(nonsending) private func run(_ script: RedisScript, _ command: [RESPArgument]) async throws -> RESPValue {
         do {
             return try await send(command)
         } catch let error as RedisServerError where error.prefix == "NOSCRIPT" {

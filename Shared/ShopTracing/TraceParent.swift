@@ -1,3 +1,5 @@
+import ShopBasics
+
 /// A W3C Trace Context `traceparent` header (`00-<trace id>-<parent id>-<flags>`): parsed strictly as the
 /// specification says (lowercase hex, ids not all zero, version `ff` invalid, a later version may carry more fields),
 /// so an invalid one is ignored, never trusted.
@@ -67,11 +69,8 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     private static func isID(_ bytes: ArraySlice<UInt8>) -> Bool {
         var nonZero = false
         for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "0"): break
-            case UInt8(ascii: "1")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): nonZero = true
-            default: return false
-            }
+            guard let digit = lowercaseHex(byte) else { return false }
+            if digit != 0 { nonZero = true }
         }
         return nonZero
     }
@@ -79,12 +78,14 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     private static func hexValue(_ bytes: ArraySlice<UInt8>) -> Int? {
         var value = 0
         for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value * 16 + Int(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value * 16 + Int(byte - UInt8(ascii: "a")) + 10
-            default: return nil
-            }
+            guard let digit = lowercaseHex(byte) else { return nil }
+            value = value * 16 + Int(digit)
         }
         return value
+    }
+
+    /// W3C trace context allows lowercase hex digits only.
+    private static func lowercaseHex(_ byte: UInt8) -> UInt8? {
+        (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte) ? nil : HexDigit.value(byte)
     }
 }
