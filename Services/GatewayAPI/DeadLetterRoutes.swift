@@ -5,7 +5,9 @@ import ShopHTTP
 import ShopService
 
 /// The dead letters of every consumer group: list them (reading needs no token), hand them back to their group
-/// (one, or all of a topic and group) and delete one; the last two need the admin token.
+/// (one, or all of a topic and group) and delete one; the last two need the admin token. The list has an `ETag`,
+/// and one reading serves every client that accepts one up to a second old (the consoles: `SharedReading`), read
+/// again after a change made here.
 ///
 /// - `GET /deadletters?topic=&group=&limit=`: `{"dead_letters":[…],"counts":{"<group>":n}}`, oldest first per topic.
 /// - `POST /deadletters/replay?topic=&group=`: every matching one; `{"replayed":n,"unreplayable":[ids]}`.
@@ -14,6 +16,7 @@ import ShopService
 struct DeadLetterRoutes: Sendable {
     let store: EventStore
     let admin: AdminAuthorization
+    let reading = SharedReading()
 
     static let defaultLimit = 1000
     static let maxLimit = 10_000
@@ -29,9 +32,17 @@ struct DeadLetterRoutes: Sendable {
         let topics = try Self.topics(request)
         let group = try Self.group(request)
         let limit = try request.integerQuery("limit", default: Self.defaultLimit, in: 1...Self.maxLimit)
-        let letters = try await StoreFailure.translating(topic: topics[0]) {
-            try await store.deadLetters(topics: topics, group: group, limit: limit)
+        let key = "\(topics.map(\.rawValue))|\(limit)|\(group ?? "")"
+        return try await reading.answer(request, key: key) {
+            let letters = try await StoreFailure.translating(topic: topics[0]) {
+                try await store.deadLetters(topics: topics, group: group, limit: limit)
+            }
+            return Self.json(letters)
         }
+    }
+
+    /// `{"dead_letters":[…],"counts":{"<group>":n}}`.
+    static func json(_ letters: [DeadLetter]) -> ByteBuffer {
         var counts: [String: Int] = [:]
         for letter in letters { counts[letter.group, default: 0] += 1 }
         var body = ByteBuffer(staticString: #"{"dead_letters":["#)
@@ -46,13 +57,14 @@ struct DeadLetterRoutes: Sendable {
             body.writeString(":\(count)")
         }
         body.writeStaticString("}}")
-        return .json(bytes: body)
+        return body
     }
 
     func replayAll(_ request: Request) async throws -> Response {
         try admin.check(request)
         let topics = try Self.topics(request)
         let group = try Self.group(request)
+        defer { reading.invalidate() }
         let result = try await StoreFailure.translating(topic: topics[0]) {
             try await store.replay(try await store.deadLetters(topics: topics, group: group, limit: Self.maxLimit))
         }
@@ -62,6 +74,7 @@ struct DeadLetterRoutes: Sendable {
     func replayOne(_ request: Request) async throws -> Response {
         try admin.check(request)
         let (topic, id) = try Self.topicAndID(request)
+        defer { reading.invalidate() }
         let result = try await StoreFailure.translating(topic: topic) { () async throws -> DeadLetterReplay? in
             guard let letter = try await store.deadLetter(topic: topic, id: id) else { return nil }
             return try await store.replay([letter])
@@ -76,6 +89,7 @@ struct DeadLetterRoutes: Sendable {
     func deleteOne(_ request: Request) async throws -> Response {
         try admin.check(request)
         let (topic, id) = try Self.topicAndID(request)
+        defer { reading.invalidate() }
         let deleted = try await StoreFailure.translating(topic: topic) { try await store.deleteDeadLetter(topic: topic, id: id) }
         guard deleted else { throw HTTPError(.notFound, "no dead letter \(id) of \(topic.rawValue)") }
         return .json(bytes: ByteBuffer(staticString: "true"))

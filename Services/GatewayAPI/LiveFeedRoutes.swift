@@ -20,7 +20,9 @@ import Synchronization
 struct LiveFeedRoutes: Sendable {
     let store: EventStore
     let heads: FeedHeads
-    var wait: Duration = .milliseconds(1500)
+    /// How long a request with nothing new waits before it ends quietly: long, so that an open console on a quiet
+    /// shop asks about once every few seconds, and within the server's shutdown grace period.
+    var wait: Duration = .seconds(5)
     var pollInterval: Duration = .milliseconds(200)
     /// How long `EventSource` waits before it reconnects, in milliseconds (the `retry:` field): at once after a quiet
     /// answer (which already waited), a second after one that carried events, so that under load a console asks
@@ -52,20 +54,20 @@ struct LiveFeedRoutes: Sendable {
             let newest = try await StoreFailure.translating(topic: .order) { try await heads.current(maxAge: pollInterval) }
             if Topic.allCases.contains(where: { (newest[$0] ?? .zero) > (cursor[$0] ?? .zero) }) {
                 let batch = try await StoreFailure.translating(topic: .order) { try await heads.newestEvents(at: newest) }
-                let fresh = batch.filter { $0.entryID > (cursor[$0.topic] ?? .zero) }
+                let fresh = batch.filter { $0.event.entryID > (cursor[$0.event.topic] ?? .zero) }
                 // A topic whose every listed event is new may have had more than the feed lists: say it skipped some.
                 let skipped = Topic.allCases.filter { topic in
-                    let listed = batch.filter { $0.topic == topic }
-                    return listed.count >= FeedHeads.perStream && fresh.filter({ $0.topic == topic }).count == listed.count
+                    let listed = batch.filter { $0.event.topic == topic }
+                    return listed.count >= FeedHeads.perStream && fresh.filter({ $0.event.topic == topic }).count == listed.count
                 }
                 for topic in Topic.allCases { cursor[topic] = max(cursor[topic] ?? .zero, newest[topic] ?? .zero) }
-                for event in fresh { cursor[event.topic] = max(cursor[event.topic] ?? .zero, event.entryID) }
+                for (event, _) in fresh { cursor[event.topic] = max(cursor[event.topic] ?? .zero, event.entryID) }
                 if !skipped.isEmpty {
                     body.writeString("event: gap\ndata: {\"topics\":[\(skipped.map { "\"\($0.rawValue)\"" }.joined(separator: ","))]}\n\n")
                 }
-                for event in fresh where filter == nil || event.topic == filter {
-                    body.writeString("event: event\ndata: ")
-                    EventJSON.write(event, into: &body)
+                for (event, json) in fresh where filter == nil || event.topic == filter {
+                    body.writeStaticString("event: event\ndata: ")
+                    body.writeImmutableBuffer(json)
                     body.writeStaticString("\n\n")
                 }
                 body.writeString("id: \(Self.cursorText(cursor))\nevent: position\ndata: {}\n\n")
@@ -110,18 +112,23 @@ struct LiveFeedRoutes: Sendable {
 }
 
 /// The newest entry id of every topic, read at most once per `maxAge` however many feeds ask, and the newest events
-/// of every stream read once per change of those ids: twenty consoles cost Redis and the gateway what one does.
+/// of every stream read (and encoded as JSON) once per change of those ids: twenty consoles cost Redis and the
+/// gateway what one does.
 final class FeedHeads: Sendable {
     /// Events listed per stream when the heads moved; a console under heavy load sees the newest of them (and a gap).
     static let perStream = 20
     let store: EventStore
     private let cached = Mutex<(at: ContinuousClock.Instant, heads: [Topic: EntryID])?>(nil)
-    private let batch = Mutex<(heads: [Topic: EntryID], events: [StoredEvent])?>(nil)
+    private let batch = Mutex<(heads: [Topic: EntryID], events: [(event: StoredEvent, json: ByteBuffer)])?>(nil)
 
-    /// The newest events, read again only when `heads` differs from the last read's.
-    func newestEvents(at heads: [Topic: EntryID]) async throws -> [StoredEvent] {
+    /// The newest events, each with its JSON, read again only when `heads` differs from the last read's.
+    func newestEvents(at heads: [Topic: EntryID]) async throws -> [(event: StoredEvent, json: ByteBuffer)] {
         if let last = batch.withLock({ $0 }), last.heads == heads { return last.events }
-        let events = try await store.newestEvents(perStream: Self.perStream)
+        let events = try await store.newestEvents(perStream: Self.perStream).map { event in
+            var json = ByteBuffer()
+            EventJSON.write(event, into: &json)
+            return (event, json)
+        }
         batch.withLock { $0 = (heads, events) }
         return events
     }

@@ -5,10 +5,12 @@ import ShopHTTP
 
 /// The queries of the public API. Lists come from the gateway's document cache, brought up to date from the
 /// streams before each read (read-your-writes), tagged with an `ETag` (304 when `If-None-Match` matches) and
-/// paged on request (`?limit=N&after=<id>`, `Link: <…>; rel="next"`); one entity is one HMGET.
+/// paged on request (`?limit=N&after=<id>`, `Link: <…>; rel="next"`); one entity is one HMGET. `/status` has an
+/// `ETag`, and one reading serves every client that accepts one up to a second old (the consoles: `SharedReading`).
 struct QueryRoutes: Sendable {
     let store: EventStore
     let cache: DocumentCache
+    let statusReading = SharedReading()
 
     func register(_ router: inout Router) {
         for topic in Topic.allCases {
@@ -21,8 +23,10 @@ struct QueryRoutes: Sendable {
         }
         router.get("/orders/unbilled") { request in try await unbilled(request) }
         router.get("/report") { request in try await report(request) }
-        router.get("/status") { _ in
-            .json(try await StoreFailure.translating(topic: .order) { try await store.status() })
+        router.get("/status") { request in
+            try await statusReading.answer(request, key: "", encoding: {
+                try await StoreFailure.translating(topic: .order) { try await store.status() }
+            })
         }
     }
 

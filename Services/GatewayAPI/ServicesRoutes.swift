@@ -2,25 +2,22 @@ import Foundation
 import ShopDomain
 import ShopHTTP
 import ShopService
-import Synchronization
 
-/// `GET /services`: each of the nine executables as the gateway reaches it: its `/ready` answer, and from its
-/// `/metrics` its uptime, resident memory and requests served so far (the console turns two readings into a rate).
+/// `GET /services`: every instance of the nine executables as the gateway reaches it (the instances its
+/// `<NAME>_URL` lists): its `/ready` answer, and from its `/metrics` its uptime, resident memory and requests served
+/// so far (the console turns two readings into a rate).
 /// The browser cannot ask the services itself: they live on other ports, and the page may only talk to the gateway.
-/// One reading serves every console for `maxAge` (1 s), so twenty open consoles cost the services what one does.
+/// One reading serves every console that accepts an answer up to five seconds old (`SharedReading`), so twenty
+/// open consoles cost the services what one does, once every five seconds.
 struct ServicesRoutes: Sendable {
     let clients: [(service: ServiceName, client: HTTPClient)]
-    let latest = LatestReading()
-    var maxAge: Duration = .seconds(1)
+    let reading = SharedReading(maxAge: .seconds(5))
 
-    /// The last answer and when it was read.
-    final class LatestReading: Sendable {
-        let value = Mutex<(at: ContinuousClock.Instant, answer: Answer)?>(nil)
-    }
-
-    /// One service as `/services` lists it.
+    /// One instance of a service as `/services` lists it.
     struct Row: Encodable, Sendable {
         var name: String
+        /// `host:port`, as the gateway reaches it.
+        var instance: String
         var ready = false
         /// The status `/ready` answered; 0 when the service could not be reached.
         var readyStatus = 0
@@ -30,7 +27,7 @@ struct ServicesRoutes: Sendable {
         var requestsTotal: Double?
 
         enum CodingKeys: String, CodingKey {
-            case name, ready, reason
+            case name, instance, ready, reason
             case readyStatus = "ready_status"
             case uptimeSeconds = "uptime_seconds"
             case memoryBytes = "memory_bytes"
@@ -43,36 +40,33 @@ struct ServicesRoutes: Sendable {
     }
 
     func register(_ router: inout Router) {
-        router.get("/services") { _ in try await overview() }
+        router.get("/services") { request in try await reading.answer(request, key: "", encoding: overview) }
     }
 
-    func overview() async throws -> Response {
-        let now = ContinuousClock.now
-        if let last = latest.value.withLock({ $0 }), now - last.at < maxAge { return .json(last.answer) }
+    func overview() async -> Answer {
         let rows = await withTaskGroup(of: (Int, Row).self) { group in
-            for (index, entry) in clients.enumerated() {
-                group.addTask { (index, await Self.row(entry.service, entry.client)) }
+            let instances = clients.flatMap { entry in entry.client.instances.indices.map { (entry.service, entry.client, $0) } }
+            for (index, (service, client, instance)) in instances.enumerated() {
+                group.addTask { (index, await Self.row(service, client, instance: instance)) }
             }
             var rows: [(Int, Row)] = []
             for await row in group { rows.append(row) }
             return rows.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        let answer = Answer(services: rows)
-        latest.value.withLock { $0 = (now, answer) }
-        return .json(answer)
+        return Answer(services: rows)
     }
 
-    static func row(_ service: ServiceName, _ client: HTTPClient) async -> Row {
-        var row = Row(name: service.executable)
+    static func row(_ service: ServiceName, _ client: HTTPClient, instance: Int) async -> Row {
+        var row = Row(name: service.executable, instance: client.instances[instance])
         do {
-            let ready = try await client.execute(.GET, "/ready")
+            let ready = try await client.execute(instance: instance, .GET, "/ready")
             row.ready = ready.status == .ok
             row.readyStatus = Int(ready.status.code)
             if ready.status != .ok {
                 let object = (try? JSONSerialization.jsonObject(with: Data(ready.body.readableBytesView))) as? [String: Any]
                 row.reason = (object?["error"] as? String) ?? "answered \(ready.status.code)"
             }
-            let metrics = try await client.execute(.GET, "/metrics")
+            let metrics = try await client.execute(instance: instance, .GET, "/metrics")
             let summary = MetricsSummary(text: String(buffer: metrics.body))
             row.requestsTotal = summary.requests
             row.uptimeSeconds = summary.startTime.map { max(0, Date().timeIntervalSince1970 - $0) }

@@ -146,7 +146,7 @@ struct ConsoleAPITests {
             #expect((event["entity"] as? [String: Any])?["name"] as? String == "Live")
             #expect(body.contains("retry: "))
 
-            // Nothing new: the feed waits about 1.5 s, then ends with no event.
+            // Nothing new: the feed waits about 5 s, then ends with no event.
             let last = body.split(separator: "\n").last { $0.hasPrefix("id: ") }.map { String($0.dropFirst(4)) } ?? position
             let quiet = try await shop.call(.GET, "/events/live", headers: [("Last-Event-ID", last)])
             #expect(quiet.status == 200 && !quiet.body.contains("event: event"))

@@ -258,7 +258,10 @@ def check_sizes(driver):
         driver.get(GATEWAY + "/")
         wait(f"{size}: every panel filled", lambda: all(panel_text(driver, name) for name in PANELS if name != "history"))
         wait(f"{size}: the services listed", lambda: panel_text(driver, "services").count("ready") >= 9)
-        time.sleep(2.5)  # a second reading: rates and the chart's first line
+        # A second reading of the services (shared for up to 5 s): every instance's request rate, and the chart's line.
+        wait(f"{size}: a request rate for every instance", lambda: driver.execute_script(
+            "const rows = [...document.querySelectorAll('[data-panel=services] tbody tr')];"
+            "return rows.length >= 9 && rows.every((row) => /^[0-9.]+$/.test(row.lastElementChild.textContent));"), timeout=15)
         inner = driver.execute_script("return window.innerWidth")
         wide = driver.execute_script("return document.documentElement.scrollWidth")
         expect(wide <= inner, f"{size}: the page fits the width ({wide} > {inner})")

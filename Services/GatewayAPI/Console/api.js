@@ -2,10 +2,15 @@
 
 const cache = new Map(); // path → { etag, data }
 
-/** GET `path` as JSON; a 304 answers the copy held from the last read of the same path. */
-export async function getJSON(path) {
+/**
+ * GET `path` as JSON; a 304 answers the copy held from the last read of the same path. `Cache-Control: max-age`
+ * lets the gateway answer every open console from one reading up to `maxAge` seconds old (the panels poll every
+ * two; the gateway keeps a reading at most a second, five for /services).
+ */
+export async function getJSON(path, maxAge = 1) {
   const held = cache.get(path);
-  const headers = held && held.etag ? { 'If-None-Match': held.etag } : {};
+  const headers = { 'Cache-Control': `max-age=${maxAge}` };
+  if (held && held.etag) headers['If-None-Match'] = held.etag;
   const response = await fetch(path, { headers, cache: 'no-store' });
   if (response.status === 304 && held) return held.data;
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await errorText(response)}`);

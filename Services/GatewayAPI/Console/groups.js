@@ -12,9 +12,9 @@ export function render(root, status) {
         el('li', {}, `${c.name}: ${c.pending} pending, idle ${(c.idle_ms / 1000).toFixed(1)} s`)));
       rows.push({
         className: behind ? 'behind' : null,
-        cells: [stream.name, group.name,
+        cells: [el('span', { class: 'nowrap' }, stream.name), group.name,
           el('span', { 'data-lag': `${group.name} ${stream.name}` }, group.lag === null || group.lag === undefined ? '?' : String(group.lag)),
-          String(group.pending), group.last_delivered_id,
+          String(group.pending), el('span', { class: 'nowrap' }, group.last_delivered_id),
           el('span', { class: behind ? 'badge bad' : 'badge ok' }, behind ? 'behind' : 'caught up'), consumers],
       });
     }

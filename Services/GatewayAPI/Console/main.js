@@ -26,8 +26,7 @@ const tasks = [
   () => services.refresh(panel('services')),
   status,
   () => deadletters.refresh(panel('deadletters')),
-  // The messages list is the largest answer (up to 10,000 messages, no ETag): every fifth tick, and at once when
-  // the search changes.
+  // The messages: every fifth tick (a 304 when none was sent since), and at once when the search changes.
   () => (ticks % 5 === 0 ? messages.refresh(panel('messages')) : null),
 ];
 

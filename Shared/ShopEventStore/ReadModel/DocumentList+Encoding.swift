@@ -27,7 +27,8 @@ extension DocumentList {
         return hash ^ (hash >> 31)
     }
 
-    static func fnv1a(_ bytes: some Sequence<UInt8>, _ start: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+    /// FNV-1a, 64 bits: a fast digest of bytes (entity tags), not a cryptographic one.
+    public static func fnv1a(_ bytes: some Sequence<UInt8>, _ start: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
         var hash = start
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         return hash

@@ -74,6 +74,14 @@ public final class HTTPClient: Sendable {
         throw HTTPClientError(.upstreamUnavailable, "no instance accepted a connection (\(instances)): \(refused?.message ?? "")")
     }
 
+    /// Sends a request to one instance (`index` into `instances`), none other: to ask each instance in turn
+    /// (the gateway's `/services`).
+    public func execute(
+        instance index: Int, _ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil
+    ) async throws -> ClientResponse {
+        try await endpoints[index].execute(method, path, headers: headers, body: body)
+    }
+
     /// Closes idle connections and fails waiting requests; connections in use close when their request ends.
     public func shutdown() async {
         for endpoint in endpoints { await endpoint.shutdown() }
