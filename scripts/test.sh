@@ -27,7 +27,7 @@ status="${PIPESTATUS[0]}"
 set -e
 ((status == 0)) || die "the build failed (log: .run/test-build.log)"
 # Warnings from dependencies are theirs; one from our sources fails the run.
-if grep -E "^$ROOT/(Shared|Services|Client|Tests)/[^:]+:[0-9]+:[0-9]+: warning:" "$build_log" | sort -u | grep .; then
+if grep -E "^$ROOT/(Shared|Services|Client|Benchmarks|Tests)/[^:]+:[0-9]+:[0-9]+: warning:" "$build_log" | sort -u | grep .; then
   die "the build printed warnings from our sources (above)"
 fi
 
