@@ -45,7 +45,7 @@ let consoleFiles = ["index.html", "console.css", "main.js", "api.js", "dom.js", 
 let reactingServices: Set<String> = ["BillingService", "CRMService", "MsgService", "GatewayAPI"]
 
 let serviceDependencies: [Target.Dependency] = [
-    "ShopAPI", "ShopService", "ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", logging, lifecycle, nioCore,
+    "ShopAPI", "ShopService", "ShopHTTP", "ShopEventStore", "ShopDomain", "ShopJSON", logging, lifecycle, nioCore,
 ]
 
 /// The shared libraries, one folder each under Shared/, and the two C libraries they wrap.
@@ -58,21 +58,25 @@ let libraries: [Target] = [
             path: "Shared/ShopTracing", swiftSettings: swiftSettings),
     .target(name: "ShopRedis", dependencies: ["ShopTracing", tracing, nioCore, nioPosix, logging, lifecycle, deque],
             path: "Shared/ShopRedis", swiftSettings: swiftSettings),
-    .target(name: "ShopHTTP", dependencies: ["ShopBasics", "ShopTracing", tracing, nioCore, nioPosix, nioHTTP1, logging, lifecycle, deque],
+    .target(name: "ShopHTTP", dependencies: ["ShopBasics", "ShopJSON", "ShopTracing", tracing, nioCore, nioPosix, nioHTTP1, logging, lifecycle, deque],
             path: "Shared/ShopHTTP", swiftSettings: swiftSettings),
-    .target(name: "ShopDomain", dependencies: ["ShopBasics"],
+    .target(name: "ShopJSON", dependencies: ["ShopBasics", nioCore],
+            path: "Shared/ShopJSON", swiftSettings: swiftSettings),
+    .target(name: "ShopDomain", dependencies: ["ShopBasics", "ShopJSON"],
             path: "Shared/ShopDomain", swiftSettings: swiftSettings),
-    .target(name: "ShopEventStore", dependencies: ["ShopBasics", "ShopRedis", "ShopDomain", "ShopTracing", "CZlib", tracing, nioCore, logging, lifecycle, metrics],
+    .target(name: "ShopEventStore", dependencies: ["ShopBasics", "ShopRedis", "ShopDomain", "ShopJSON", "ShopTracing", "CZlib", tracing, nioCore, logging, lifecycle, metrics],
             path: "Shared/ShopEventStore", swiftSettings: swiftSettings),
+    .target(name: "ShopStockLedger", dependencies: ["ShopBasics", "ShopEventStore", "ShopDomain", "ShopRedis", logging],
+            path: "Shared/ShopStockLedger", swiftSettings: swiftSettings),
     .target(name: "ShopPostgres", dependencies: ["ShopBasics", "CLibPQ", nioCore, nioPosix, logging, lifecycle],
             path: "Shared/ShopPostgres", swiftSettings: swiftSettings),
     .target(name: "ShopService", dependencies: ["ShopBasics", "ShopHTTP", "ShopRedis", "ShopDomain", "ShopTracing", tracing, inMemoryTracing, otel, nioCore, nioPosix, logging, metrics, prometheus, lifecycle],
             path: "Shared/ShopService", swiftSettings: swiftSettings),
-    .target(name: "ShopArchive", dependencies: ["ShopBasics", "ShopPostgres", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopHTTP", nioCore, logging, metrics, lifecycle],
+    .target(name: "ShopArchive", dependencies: ["ShopBasics", "ShopPostgres", "ShopEventStore", "ShopStockLedger", "ShopRedis", "ShopDomain", "ShopHTTP", nioCore, logging, metrics, lifecycle],
             path: "Shared/ShopArchive", swiftSettings: swiftSettings),
-    .target(name: "ShopAPI", dependencies: ["ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
+    .target(name: "ShopAPI", dependencies: ["ShopHTTP", "ShopDomain", "ShopJSON", "ShopEventStore", logging],
             path: "Shared/ShopAPI", swiftSettings: swiftSettings),
-    .target(name: "ShopReactions", dependencies: ["ShopService", "ShopEventStore", "ShopHTTP", "ShopDomain", "ShopRedis", logging, lifecycle, nioCore],
+    .target(name: "ShopReactions", dependencies: ["ShopJSON", "ShopService", "ShopEventStore", "ShopHTTP", "ShopDomain", "ShopRedis", logging, lifecycle, nioCore],
             path: "Shared/ShopReactions", swiftSettings: swiftSettings),
     .target(name: "ShopLoad", dependencies: ["ShopDomain", histogram],
             path: "Shared/ShopLoad", swiftSettings: swiftSettings),
@@ -85,6 +89,8 @@ let serviceTargets: [Target] = services.map { service in
     var dependencies = serviceDependencies
     if service.target == "ArchiveService" { dependencies += ["ShopPostgres", "ShopArchive"] }
     if reactingServices.contains(service.target) { dependencies += ["ShopReactions"] }
+    if service.target == "OrderService" { dependencies += ["ShopStockLedger"] }
+    if service.target == "GatewayAPI" { dependencies += ["ShopRedis"] }  // GET /messages reads the stream itself still
     let resources: [Resource]? = service.target == "GatewayAPI"
         ? [.embedInCode("openapi.json")] + consoleFiles.map { .embedInCode("Console/" + $0) }
         : nil
@@ -96,34 +102,34 @@ let serviceTargets: [Target] = services.map { service in
 let tools: [Target] = [
     .executableTarget(name: "OrderShopClient", dependencies: ["ShopHTTP", "ShopDomain", "ShopLoad", argumentParser, logging, nioCore, nioPosix],
                       path: "Client", swiftSettings: swiftSettings),
-    .executableTarget(name: "OrderShopBench", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopDomain", "ShopPostgres", "ShopArchive", "ShopLoad", argumentParser, logging, nioCore, nioPosix, lifecycle],
+    .executableTarget(name: "OrderShopBench", dependencies: ["ShopHTTP", "ShopRedis", "ShopEventStore", "ShopStockLedger", "ShopDomain", "ShopPostgres", "ShopArchive", "ShopLoad", argumentParser, logging, nioCore, nioPosix, lifecycle],
                       path: "Benchmarks/OrderShopBench", swiftSettings: swiftSettings),
 ]
 
 /// One Swift Testing suite per module, under Tests/.
 let tests: [Target] = [
-    .testTarget(name: "ShopHTTPTests", dependencies: ["ShopBasics", "ShopHTTP", "ShopTestSupport", .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
+    .testTarget(name: "ShopHTTPTests", dependencies: ["ShopBasics", "ShopHTTP", "ShopJSON", "ShopTestSupport", .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
                 path: "Tests/ShopHTTPTests", swiftSettings: swiftSettings),
     .testTarget(name: "ShopRedisTests", dependencies: ["ShopRedis", "ShopTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
                                                       .product(name: "NIOEmbedded", package: "swift-nio"), nioCore, nioPosix, logging, lifecycle],
                 path: "Tests/ShopRedisTests", swiftSettings: swiftSettings),
-    .testTarget(name: "ShopAPITests", dependencies: ["ShopAPI", "ShopHTTP", "ShopDomain", "ShopEventStore", "ShopRedis", logging],
+    .testTarget(name: "ShopAPITests", dependencies: ["ShopAPI", "ShopHTTP", "ShopDomain", "ShopEventStore", logging],
                 path: "Tests/ShopAPITests", swiftSettings: swiftSettings),
-    .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain"],
+    .testTarget(name: "ShopDomainTests", dependencies: ["ShopDomain", "ShopJSON"],
                 path: "Tests/ShopDomainTests", swiftSettings: swiftSettings),
-    .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", lifecycle, logging],
+    .testTarget(name: "ShopEventStoreTests", dependencies: ["ShopStockLedger", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", lifecycle, logging],
                 path: "Tests/ShopEventStoreTests", swiftSettings: swiftSettings),
     .testTarget(name: "ShopPostgresTests", dependencies: ["ShopPostgres", "ShopTestSupport"],
                 path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
     .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopDomain", "ShopTestSupport", logging],
                 path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
-    .testTarget(name: "ArchiveTests", dependencies: ["ShopArchive", "ShopEventStore", "ShopPostgres", "ShopRedis", "ShopDomain", "ShopHTTP", "ShopTestSupport", logging, nioCore],
+    .testTarget(name: "ArchiveTests", dependencies: ["ShopStockLedger", "ShopArchive", "ShopEventStore", "ShopPostgres", "ShopRedis", "ShopDomain", "ShopHTTP", "ShopTestSupport", logging, nioCore],
                 path: "Tests/ArchiveTests", swiftSettings: swiftSettings),
     .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", "ShopService", "ShopHTTP", histogram, "ShopTestSupport", logging],
                 path: "Tests/LoadTests", swiftSettings: swiftSettings),
-    .testTarget(name: "BenchTests", dependencies: ["OrderShopBench", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", logging],
+    .testTarget(name: "BenchTests", dependencies: ["ShopStockLedger", "OrderShopBench", "ShopEventStore", "ShopRedis", "ShopDomain", "ShopTestSupport", logging],
                 path: "Tests/BenchTests", swiftSettings: swiftSettings),
-    .testTarget(name: "EndToEndTests", dependencies: ["ShopTestSupport", "ShopHTTP", "ShopService", "ShopEventStore", "ShopRedis", "ShopDomain", logging, nioPosix],
+    .testTarget(name: "EndToEndTests", dependencies: ["ShopStockLedger", "ShopTestSupport", "ShopHTTP", "ShopService", "ShopEventStore", "ShopRedis", "ShopDomain", logging, nioPosix],
                 path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
 ]
 

@@ -6,6 +6,7 @@ import NIOPosix
 import ShopDomain
 import ShopEventStore
 import ShopRedis
+import ShopStockLedger
 
 /// `bench-orders`: the Redis-only floor of placing an order (the order-service's reservation script, then the
 /// order_created append, no HTTP, no services) and the Redis bytes an order costs with and without compression.
@@ -185,14 +186,12 @@ struct OrderBench: Sendable {
         let order = Order(id: EntityID.make(), productIDs: (0..<items).map { productIDs[(ticket + $0) % productIDs.count] },
                           customerID: customerID)
         do {
-            try await store.reserveStock(orderID: order.id, productIDs: order.productIDs)
+            try await StockLedger(store: store, logger: store.logger).reserveStock(orderID: order.id, productIDs: order.productIDs)
         } catch let error as EventStoreError {
             guard case .outOfStock = error.code else { throw error }
             return false
         }
-        let event = NewEvent(action: .created, aggregateID: order.id, entity: Array(try JSONEncoder().encode(order)),
-                             expectedVersion: 0)
-        _ = try await store.append([event], topic: .order)
+        try await store.append(created: [order])
         return true
     }
 

@@ -2,7 +2,6 @@ import ServiceLifecycle
 import ShopDomain
 import ShopEventStore
 import ShopReactions
-import ShopService
 
 /// billing-service's reactions: a payment request on `order_created` and a thank-you on `billing_created`,
 /// each sent once per event by the `billing-service` consumer group.
@@ -10,10 +9,9 @@ enum BillingReactions {
     /// The streams the `billing-service` group follows.
     static let streams = [EventStreamID(.order, .created), EventStreamID(.billing, .created)]
 
-    /// The consumer to add to the runtime: `runtime.addService(BillingReactions.makeConsumer(runtime:store:))`.
-    static func makeConsumer(runtime: ServiceRuntime, store: EventStore) -> some Service {
-        let reactions = Reactions(runtime: runtime, store: store)
-        return reactions.consumer(streams: streams) { event in try await message(for: event, reactions: reactions) }
+    /// The consumer to add to the runtime: `runtime.addService(BillingReactions.makeConsumer(reactions:))`.
+    static func makeConsumer(reactions: Reactions) -> some Service {
+        reactions.consumer(streams: streams) { event in try await message(for: event, reactions: reactions) }
     }
 
     /// The message `event` causes, nil for events billing-service does not answer.

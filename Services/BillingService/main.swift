@@ -3,6 +3,7 @@
 import ShopAPI
 import ShopDomain
 import ShopEventStore
+import ShopReactions
 import ShopService
 
 let config = ServiceConfig.fromEnvironment(name: "billing-service", defaultPort: 5005)
@@ -12,5 +13,6 @@ let commands = EntityCommands(BillingDraft.self, store: store, references: [
     Reference("order_id", to: .order) { [$0.orderID] },
 ])
 runtime.register(routes: commands.register)
-runtime.addService(BillingReactions.makeConsumer(runtime: runtime, store: store))
+let reactions = Reactions(config: config, redis: runtime.redis, store: store, messages: runtime.requiredClient(for: .msg), logger: runtime.logger)
+runtime.addService(BillingReactions.makeConsumer(reactions: reactions))
 await runtime.runUntilStopped()

@@ -7,5 +7,6 @@ import ShopService
 let config = ServiceConfig.fromEnvironment(name: "crm-service", defaultPort: 5006)
 let runtime = ServiceRuntime(config: config)
 let store = EventStore(redis: runtime.redis, logger: runtime.logger, compressionThreshold: config.eventCompressionThreshold)
-runtime.addService(CRMReactions(reactions: Reactions(runtime: runtime, store: store)).makeConsumer())
+let reactions = Reactions(config: config, redis: runtime.redis, store: store, messages: runtime.requiredClient(for: .msg), logger: runtime.logger)
+runtime.addService(CRMReactions(reactions: reactions).makeConsumer())
 await runtime.runUntilStopped()

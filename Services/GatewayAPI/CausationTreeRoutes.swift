@@ -4,7 +4,6 @@ import ShopDomain
 import ShopEventStore
 import ShopHTTP
 import ShopReactions
-import ShopRedis
 import ShopService
 
 /// `GET /correlation/{id}`: everything one request set off, as a causation tree. Every event (from the PostgreSQL
@@ -12,7 +11,7 @@ import ShopService
 /// each with the service that wrote it and its parent: the request (a command's events) or the event it reacted to.
 struct CausationTreeRoutes: Sendable {
     let archive: HTTPClient
-    let redis: RedisClient
+    let log: MessageLog
     /// Each topic's owning service: the writer of its events.
     let owners: [Topic: ServiceName]
 
@@ -65,19 +64,13 @@ struct CausationTreeRoutes: Sendable {
     }
 
     /// The correlation's messages, as msg-service recorded them (those still in its capped stream).
-    func sentMessages(_ correlation: String) async throws -> [SentMessage] {
-        let ids = try await redis.lrange(MessageRoutes.correlationKey(correlation), start: 0, stop: Self.maxItems - 1)
-        var messages: [SentMessage] = []
-        for id in ids {
-            let text = String(buffer: id)
-            messages += try await redis.xrange(MessageRoutes.stream, start: text, end: text).map(SentMessage.init)
-        }
-        return messages
+    func sentMessages(_ correlation: String) async throws -> [MessageLog.Entry] {
+        try await log.messages(correlation: correlation, limit: Self.maxItems)
     }
 
     /// Events and messages as nodes `{"type","id","service","parent",…}`, in the order they happened (commit time,
     /// then entry id). A command's events have the request as parent; a reaction's, the event it handled.
-    static func items(events: [[String: Any]], messages: [SentMessage], owners: [Topic: ServiceName]) -> [[String: Any]] {
+    static func items(events: [[String: Any]], messages: [MessageLog.Entry], owners: [Topic: ServiceName]) -> [[String: Any]] {
         func owner(of topic: Topic) -> String { owners[topic]?.executable ?? "unknown" }
         // Stock reservations are written by order-service for the request that writes the order.
         let orderRequests = Set(events.filter { $0["topic"] as? String == Topic.order.rawValue }.compactMap { $0["causation_id"] as? String })

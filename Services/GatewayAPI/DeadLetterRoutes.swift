@@ -2,6 +2,7 @@ import ShopAPI
 import ShopDomain
 import ShopEventStore
 import ShopHTTP
+import ShopJSON
 import ShopService
 
 /// The dead letters of every consumer group: list them (reading needs no token), hand them back to their group
@@ -53,7 +54,7 @@ struct DeadLetterRoutes: Sendable {
         body.writeStaticString(#"],"counts":{"#)
         for (index, (name, count)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { body.writeStaticString(",") }
-            JSONString.write(name, into: &body)
+            JSONWriter.string(name, into: &body)
             body.writeString(":\(count)")
         }
         body.writeStaticString("}}")
@@ -99,7 +100,7 @@ struct DeadLetterRoutes: Sendable {
         var body = ByteBuffer(string: #"{"replayed":\#(result.replayed),"unreplayable":["#)
         for (index, id) in result.unreplayable.enumerated() {
             if index > 0 { body.writeStaticString(",") }
-            JSONString.write(id, into: &body)
+            JSONWriter.string(id, into: &body)
         }
         body.writeStaticString("]}")
         return .json(bytes: body)

@@ -1,5 +1,6 @@
 import ShopEventStore
 import ShopHTTP
+import ShopJSON
 
 /// Events and dead letters written as the API shows them, the entity JSON embedded as it is stored.
 enum EventJSON {
@@ -7,19 +8,19 @@ enum EventJSON {
     /// the shape `GET /events` answers.
     static func write(_ event: StoredEvent, into buffer: inout ByteBuffer) {
         buffer.writeStaticString(#"{"event_id":"#)
-        JSONString.write(event.eventID, into: &buffer)
+        JSONWriter.string(event.eventID, into: &buffer)
         buffer.writeStaticString(#","topic":"#)
-        JSONString.write(event.topic.rawValue, into: &buffer)
+        JSONWriter.string(event.topic.rawValue, into: &buffer)
         buffer.writeStaticString(#","action":"#)
-        JSONString.write(event.action.rawValue, into: &buffer)
+        JSONWriter.string(event.action.rawValue, into: &buffer)
         buffer.writeStaticString(#","entry_id":"#)
-        JSONString.write("\(event.entryID)", into: &buffer)
+        JSONWriter.string("\(event.entryID)", into: &buffer)
         buffer.writeStaticString(#","aggregate_id":"#)
-        JSONString.write(event.aggregateID, into: &buffer)
+        JSONWriter.string(event.aggregateID, into: &buffer)
         buffer.writeString(#","version":\#(event.version),"occurred_at":\#(event.occurredAt),"correlation_id":"#)
-        JSONString.write(event.correlationID, into: &buffer)
+        JSONWriter.string(event.correlationID, into: &buffer)
         buffer.writeStaticString(#","causation_id":"#)
-        JSONString.write(event.causationID, into: &buffer)
+        JSONWriter.string(event.causationID, into: &buffer)
         buffer.writeStaticString(#","entity":"#)
         if event.entity.isEmpty { buffer.writeStaticString("null") } else { buffer.writeBytes(event.entity) }
         buffer.writeStaticString("}")
@@ -34,14 +35,14 @@ enum EventJSON {
     /// `{"topic","id","dead_lettered_at","stream","entry_id","group","consumer","error","deliveries","event"}`.
     static func write(_ letter: DeadLetter, into buffer: inout ByteBuffer) {
         buffer.writeStaticString(#"{"topic":"#)
-        JSONString.write(letter.topic.rawValue, into: &buffer)
+        JSONWriter.string(letter.topic.rawValue, into: &buffer)
         buffer.writeStaticString(#","id":"#)
-        JSONString.write(letter.id, into: &buffer)
+        JSONWriter.string(letter.id, into: &buffer)
         buffer.writeString(#","dead_lettered_at":\#(letter.deadLetteredAt),"stream":"#)
-        JSONString.write(letter.stream, into: &buffer)
+        JSONWriter.string(letter.stream, into: &buffer)
         for (name, value) in [("entry_id", letter.entryID), ("group", letter.group), ("consumer", letter.consumer), ("error", letter.error)] {
             buffer.writeString(",\"\(name)\":")
-            JSONString.write(value, into: &buffer)
+            JSONWriter.string(value, into: &buffer)
         }
         buffer.writeString(#","deliveries":\#(letter.deliveries),"event":"#)
         if let event = letter.event { write(event, into: &buffer) } else { buffer.writeStaticString("null") }

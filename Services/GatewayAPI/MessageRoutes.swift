@@ -1,5 +1,6 @@
 import ShopAPI
 import ShopHTTP
+import ShopJSON
 import ShopRedis
 
 /// The messages msg-service sent, from its capped `messages` stream:
@@ -132,15 +133,15 @@ struct SentMessage {
 
     func write(into body: inout ByteBuffer) {
         body.writeStaticString(#"{"to":"#)
-        JSONString.write(to, into: &body)
+        JSONWriter.string(to, into: &body)
         body.writeStaticString(#","msg":"#)
-        JSONString.write(msg, into: &body)
+        JSONWriter.string(msg, into: &body)
         body.writeStaticString(#","key":"#)
-        JSONString.write(key, into: &body)
+        JSONWriter.string(key, into: &body)
         for (name, value) in [("correlation_id", correlationID), ("causation_id", causationID)] {
             guard let value else { continue }
             body.writeString(",\"\(name)\":")
-            JSONString.write(value, into: &body)
+            JSONWriter.string(value, into: &body)
         }
         body.writeStaticString(#","sent_at":"#)
         if let number = Int(sentAt) {
@@ -148,7 +149,7 @@ struct SentMessage {
         } else if let number = Double(sentAt), number.isFinite {
             body.writeString("\(number)")
         } else {
-            JSONString.write(sentAt, into: &body)
+            JSONWriter.string(sentAt, into: &body)
         }
         body.writeStaticString("}")
     }

@@ -2,6 +2,7 @@ import ShopAPI
 import ShopDomain
 import ShopEventStore
 import ShopHTTP
+import ShopJSON
 
 /// `GET /events/recent?topic=&action=&aggregate_id=&since=&before=&limit=`: the events still in Redis, newest first,
 /// `{"events":[…],"next":cursor-or-null}`; `before=<next>` reads the page after. `GET /events` (the archive) reads
@@ -53,7 +54,7 @@ struct RecentEventsRoutes: Sendable {
             EventJSON.write(event, into: &body)
         }
         body.writeStaticString(#"],"next":"#)
-        if let next = page.next { JSONString.write("\(next)", into: &body) } else { body.writeStaticString("null") }
+        if let next = page.next { JSONWriter.string("\(next)", into: &body) } else { body.writeStaticString("null") }
         body.writeStaticString("}")
         return .json(bytes: body)
     }

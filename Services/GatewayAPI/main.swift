@@ -17,7 +17,7 @@ do {
         archive: try runtime.client(for: .archive))
     runtime.register(routes: commands.register)
     runtime.register(routes: HistoryRoutes(store: store, archive: try runtime.client(for: .archive)).register)
-    runtime.register(routes: CausationTreeRoutes(archive: try runtime.client(for: .archive), redis: runtime.redis, owners: owners).register)
+    runtime.register(routes: CausationTreeRoutes(archive: try runtime.client(for: .archive), log: MessageLog(store: store), owners: owners).register)
     runtime.register(routes: ServicesRoutes(clients: try ServiceName.allCases.map { ($0, try runtime.client(for: $0)) }).register)
 } catch {
     runtime.logger.critical("cannot create the upstream clients", metadata: ["error.message": "\(error)"])

@@ -1,8 +1,9 @@
 import Foundation
 import ShopAPI
 import ShopDomain
+import ShopEventStore
 import ShopHTTP
-import ShopReactions
+import ShopJSON
 
 /// `POST /email {"to","msg","key"}`: records (and logs) the message once per key; 400 on bad input.
 /// `POST /email [{…}, …]` records several in order (the reacting services send a batch this way) and answers an
@@ -11,7 +12,7 @@ import ShopReactions
 /// Answers `{"sent":true,"id":…}` for a new message and `{"sent":false,"id":…}` (the earlier entry) for a repeat,
 /// both 200: a sender retrying after a lost answer has succeeded either way.
 struct EmailRoutes: Sendable {
-    let recorder: MessageRecorder
+    let log: MessageLog
 
     /// The most messages one request records.
     static let maxBatch = 1000
@@ -21,20 +22,14 @@ struct EmailRoutes: Sendable {
     }
 
     func email(_ request: Request) async throws -> Response {
-        let body = Array(request.body.readableBytesView)
-        let messages: [EmailMessage]
-        do {
-            messages = try BodyDecoder.decodeOneOrMany(body, as: EmailMessage.self, maxItems: Self.maxBatch)
-        } catch {
-            throw HTTPError(.badRequest, error.description)
-        }
+        let messages = try request.bodies(EmailMessage.self, maxItems: Self.maxBatch)
         guard !messages.isEmpty else {
             throw HTTPError(.badRequest, #"expected a JSON object {"to", "msg", "key"} or a non-empty array of them"#)
         }
-        let isBatch = body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[")
+        let isBatch = request.body.readableBytesView.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[")
         // Redis away is a 503 (the sender waits and retries), as for every other command.
         let outcomes = try await StoreFailure.translating(topic: .customer) {
-            try await recorder.record(messages, sentAt: Int(Date().timeIntervalSince1970))
+            try await log.record(messages, sentAt: Int(Date().timeIntervalSince1970))
         }
         var answers: [Answer] = []
         for (message, outcome) in zip(messages, outcomes) {
@@ -68,9 +63,10 @@ struct EmailRoutes: Sendable {
         var id: String
 
         func write(into buffer: inout ByteBuffer) {
-            buffer.writeString(sent ? #"{"sent":true,"id":"# : #"{"sent":false,"id":"#)
-            JSONString.write(id, into: &buffer)
-            buffer.writeString("}")
+            var writer = JSONWriter(into: buffer)
+            writer.field("sent", sent)
+            writer.field("id", id)
+            buffer = writer.finished()
         }
     }
 }

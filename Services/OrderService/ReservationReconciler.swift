@@ -1,16 +1,16 @@
 import Logging
 import ServiceLifecycle
-import ShopEventStore
+import ShopStockLedger
 
 /// Releases stock reservations whose order was never written (the service died between reserving and appending,
 /// or Redis went away), so stock never leaks: every `grace / 2`, reservations older than `grace` without an order, each reservation checked once.
 struct ReservationReconciler: Service {
-    let store: EventStore
+    let ledger: StockLedger
     let grace: Duration
     let logger: Logger
 
     func run() async throws {
-        let store = self.store
+        let ledger = self.ledger
         let grace = self.grace
         let logger = self.logger
         try? await cancelWhenGracefulShutdown {
@@ -18,12 +18,11 @@ struct ReservationReconciler: Service {
             var checkedThrough: Int64?
             while !Task.isCancelled {
                 do {
-                    let pass = try await store.reconcileReservations(olderThan: grace, checkedThrough: checkedThrough) { orderIDs in
-                        try await store.exists(.order, ids: orderIDs)
-                    }
+                    let pass = try await ledger.reconcile(olderThan: grace, checkedThrough: checkedThrough)
                     checkedThrough = pass.checkedThrough
-                    let released = pass.released
-                    if released > 0 { logger.notice("released reservations without an order", metadata: ["reservations.released": "\(released)"]) }
+                    if pass.released > 0 {
+                        logger.notice("released reservations without an order", metadata: ["reservations.released": "\(pass.released)"])
+                    }
                 } catch {
                     logger.warning("reservation reconciliation failed; retrying later", metadata: ["error.message": "\(error)"])
                 }

@@ -25,7 +25,7 @@ public struct Reference<Draft: EntityDraft>: Sendable {
     }
 
     /// Checks every reference of `drafts` with one round trip (a pipeline); the first unknown id is a 422.
-    static func check(_ references: [Reference], _ drafts: [Draft], store: EventStore) async throws {
+    public static func check(_ references: [Reference], _ drafts: [Draft], store: EventStore) async throws {
         let named = references.map { $0.ids(in: drafts) }
         let exists = try await store.exists(zip(references, named).map { ($0.topic, $1) })
         for (reference, (ids, found)) in zip(references, zip(named, exists)) {

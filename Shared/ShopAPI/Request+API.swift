@@ -4,8 +4,15 @@ import ShopHTTP
 extension Request {
     /// A POST body as drafts (one object or an array of them); every `ValidationError` becomes a 400.
     public func drafts<Draft: EntityDraft>(_ type: Draft.Type) throws(HTTPError) -> [Draft] {
+        try bodies(type)
+    }
+
+    /// A body of one object or an array of up to `maxItems` of them, read once; every `ValidationError` is a 400.
+    public func bodies<T: BodyDecodable>(_ type: T.Type, maxItems: Int = DomainLimits.maxItemsPerRequest) throws(HTTPError) -> [T] {
         do {
-            return try BodyDecoder.decodeOneOrMany(Array(body.readableBytesView), as: type)
+            return try body.withUnsafeReadableBytes { bytes throws(ValidationError) in
+                try BodyDecoder.decodeOneOrMany(bytes, as: type, maxItems: maxItems)
+            }
         } catch {
             throw HTTPError(.badRequest, error.description)
         }
@@ -14,7 +21,7 @@ extension Request {
     /// A PUT body as one draft; every `ValidationError` becomes a 400.
     public func draft<Draft: EntityDraft>(_ type: Draft.Type) throws(HTTPError) -> Draft {
         do {
-            return try BodyDecoder.decodeOne(Array(body.readableBytesView), as: type)
+            return try body.withUnsafeReadableBytes { bytes throws(ValidationError) in try BodyDecoder.decodeOne(bytes, as: type) }
         } catch {
             throw HTTPError(.badRequest, error.description)
         }

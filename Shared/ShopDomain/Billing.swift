@@ -1,3 +1,5 @@
+import ShopJSON
+
 /// A billing of one order: `{"id", "order_id", "done"}`, `done` the Unix time (seconds) it was made; one per order.
 public struct Billing: Entity, Hashable {
     public static let topic = Topic.billing
@@ -18,5 +20,15 @@ public struct Billing: Entity, Hashable {
         case id
         case orderID = "order_id"
         case done
+    }
+
+    public init(json object: JSONObject) throws(JSONError) {
+        self.init(id: try object.string("id"), orderID: try object.string("order_id"), done: try object.integer("done"))
+    }
+
+    public func writeFields(into writer: inout JSONWriter<[UInt8]>) {
+        writer.field("done", done)
+        writer.field("id", id)
+        writer.field("order_id", orderID)
     }
 }

@@ -1,68 +1,84 @@
-import Foundation
+import ShopJSON
 
-/// Decodes request bodies into drafts with every check of this module: `JSONLimits` first, then the drafts'
-/// strict `init(from:)`. Every failure is a `ValidationError` whose description is the 400 body's text, e.g.
-/// `try BodyDecoder.decodeOneOrMany(Array(request.body.readableBytesView), as: OrderDraft.self)`.
+/// What a request body decodes to: built from one JSON value (an object, or an element of an array body) by an
+/// initializer that checks everything and throws `ValidationError`s whose text a user understands.
+public protocol BodyDecodable: Sendable {
+    /// `value` is the object (or whatever stands in its place); `item` its 0-based index in an array body.
+    init(json value: JSONValue, item: Int?) throws(ValidationError)
+    /// JSON keys holding integers, which must be written plainly (`10`, `10.0` or `1e1`; not `10.5`).
+    static var integerFields: Set<String> { get }
+}
+
+extension BodyDecodable {
+    public static var integerFields: Set<String> { [] }
+}
+
+/// Decodes request bodies in one pass of `JSONReader` (limits, UTF-8, duplicate keys, whole numbers) followed by
+/// the type's own checks. Every failure is a `ValidationError` whose description is the 400 body's text, e.g.
+/// `try BodyDecoder.decodeOneOrMany(bytes, as: OrderDraft.self)`.
 public enum BodyDecoder {
-    /// A POST body: one JSON object, or an array of up to `maxItems` objects (`[]` gives no drafts, as in the original).
-    public static func decodeOneOrMany<T: Decodable>(_ bytes: [UInt8], as type: T.Type,
-                                                     integerFields: Set<String> = [],
-                                                     maxItems: Int = DomainLimits.maxItemsPerRequest) throws(ValidationError) -> [T] {
-        switch try JSONLimits.scan(bytes, maxDepth: DomainLimits.maxJSONDepth, integerFields: integerFields) {
-        case .object:
-            return [try decode(T.self, from: bytes)]
-        case .array(let count):
-            guard count <= maxItems else {
-                throw ValidationError(.invalidValue, "too many items in one request: at most \(maxItems), found \(count)")
+    /// A POST body: one JSON object, or an array of up to `maxItems` objects (`[]` gives none, as in the original).
+    public static func decodeOneOrMany<T: BodyDecodable>(_ bytes: UnsafeRawBufferPointer, as type: T.Type,
+                                                         maxItems: Int = DomainLimits.maxItemsPerRequest) throws(ValidationError) -> [T] {
+        switch try read(bytes, integerFields: T.integerFields) {
+        case .object(let object):
+            return [try T(json: .object(object), item: nil)]
+        case .array(let elements):
+            guard elements.count <= maxItems else {
+                throw ValidationError(.invalidValue, "too many items in one request: at most \(maxItems), found \(elements.count)")
             }
-            return try decode([T].self, from: bytes)
-        case .other(let found):
-            throw ValidationError(.wrongType, "expected a JSON object or an array of objects, found \(found)")
+            var decoded: [T] = []
+            decoded.reserveCapacity(elements.count)
+            for (index, element) in elements.enumerated() { decoded.append(try T(json: element, item: index)) }
+            return decoded
+        case let other:
+            throw ValidationError(.wrongType, "expected a JSON object or an array of objects, found \(topLevelName(other))")
         }
     }
 
     /// A PUT body: exactly one JSON object.
-    public static func decodeOne<T: Decodable>(_ bytes: [UInt8], as type: T.Type,
-                                               integerFields: Set<String> = []) throws(ValidationError) -> T {
-        switch try JSONLimits.scan(bytes, maxDepth: DomainLimits.maxJSONDepth, integerFields: integerFields) {
-        case .object:
-            return try decode(T.self, from: bytes)
+    public static func decodeOne<T: BodyDecodable>(_ bytes: UnsafeRawBufferPointer, as type: T.Type) throws(ValidationError) -> T {
+        switch try read(bytes, integerFields: T.integerFields) {
+        case .object(let object):
+            return try T(json: .object(object), item: nil)
         case .array:
             throw ValidationError(.wrongType, "expected one JSON object, found an array")
-        case .other(let found):
-            throw ValidationError(.wrongType, "expected one JSON object, found \(found)")
+        case let other:
+            throw ValidationError(.wrongType, "expected one JSON object, found \(topLevelName(other))")
         }
     }
 
-    /// `decodeOneOrMany` for drafts, which know their integer fields.
-    public static func decodeOneOrMany<T: EntityDraft>(_ bytes: [UInt8], as type: T.Type) throws(ValidationError) -> [T] {
-        try decodeOneOrMany(bytes, as: type, integerFields: T.integerFields)
+    /// `decodeOneOrMany` of a byte array.
+    public static func decodeOneOrMany<T: BodyDecodable>(_ bytes: [UInt8], as type: T.Type,
+                                                         maxItems: Int = DomainLimits.maxItemsPerRequest) throws(ValidationError) -> [T] {
+        let result = bytes.withUnsafeBytes { raw in
+            Result { () throws(ValidationError) in try decodeOneOrMany(raw, as: type, maxItems: maxItems) }
+        }
+        return try result.get()
     }
 
-    /// `decodeOne` for drafts, which know their integer fields.
-    public static func decodeOne<T: EntityDraft>(_ bytes: [UInt8], as type: T.Type) throws(ValidationError) -> T {
-        try decodeOne(bytes, as: type, integerFields: T.integerFields)
+    /// `decodeOne` of a byte array.
+    public static func decodeOne<T: BodyDecodable>(_ bytes: [UInt8], as type: T.Type) throws(ValidationError) -> T {
+        let result = bytes.withUnsafeBytes { raw in Result { () throws(ValidationError) in try decodeOne(raw, as: type) } }
+        return try result.get()
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(ValidationError) -> T {
+    private static func read(_ bytes: UnsafeRawBufferPointer, integerFields: Set<String>) throws(ValidationError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
-        } catch let error as ValidationError {
-            throw error
+            return try JSONReader.read(bytes, maxDepth: DomainLimits.maxJSONDepth, integerFields: integerFields)
         } catch {
-            // The scan accepted the text, so this is a shape the type's own decoding refused.
-            throw ValidationError(.wrongType, "the JSON does not describe what was expected: \(Self.summary(of: error))")
+            throw ValidationError(error.code == .malformed ? .malformedJSON : .invalidValue, error.description)
         }
     }
 
-    private static func summary(of error: any Error) -> String {
-        guard let decodingError = error as? DecodingError else { return "unreadable value" }
-        switch decodingError {
-        case .keyNotFound(let key, _): return "missing field '\(key.stringValue)'"
-        case .valueNotFound(_, let context), .typeMismatch(_, let context), .dataCorrupted(let context):
-            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-            return path.isEmpty ? "wrong type" : "wrong value at \(path)"
-        @unknown default: return "unreadable value"
+    private static func topLevelName(_ value: JSONValue) -> String {
+        switch value {
+        case .string: "a string"
+        case .bool: "a boolean"
+        case .null: "null"
+        case .number: "a number"
+        case .array: "an array"
+        case .object: "an object"
         }
     }
 }

@@ -1,3 +1,5 @@
+import ShopJSON
+
 /// A customer: `{"id", "name", "email"}`.
 public struct Customer: Entity, Hashable {
     public static let topic = Topic.customer
@@ -11,5 +13,15 @@ public struct Customer: Entity, Hashable {
         self.id = id
         self.name = name
         self.email = email
+    }
+
+    public init(json object: JSONObject) throws(JSONError) {
+        self.init(id: try object.string("id"), name: try object.string("name"), email: try object.string("email"))
+    }
+
+    public func writeFields(into writer: inout JSONWriter<[UInt8]>) {
+        writer.field("email", email)
+        writer.field("id", id)
+        writer.field("name", name)
     }
 }

@@ -1,3 +1,4 @@
+import ShopJSON
 import Foundation
 
 /// Entity ids: lowercase UUID strings (`8-4-4-4-12` hex digits), as the original made them.
@@ -31,7 +32,7 @@ public enum EntityID {
     /// The id in its normal lowercase form, or a `ValidationError` naming what is wrong with it.
     public static func validate(_ text: String) throws(ValidationError) -> String {
         guard let normalized = normalize(text) else {
-            throw ValidationError(.invalidValue, "\(Quote.value(text)) is not a valid id: ids are UUIDs like \(example)")
+            throw ValidationError(.invalidValue, "\(JSONQuote.value(text)) is not a valid id: ids are UUIDs like \(example)")
         }
         return normalized
     }

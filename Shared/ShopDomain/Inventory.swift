@@ -1,3 +1,5 @@
+import ShopJSON
+
 /// The stock of one product: `{"id", "product_id", "amount"}`, at most one per product.
 public struct Inventory: Entity, Hashable {
     public static let topic = Topic.inventory
@@ -18,5 +20,15 @@ public struct Inventory: Entity, Hashable {
         case id
         case productID = "product_id"
         case amount
+    }
+
+    public init(json object: JSONObject) throws(JSONError) {
+        self.init(id: try object.string("id"), productID: try object.string("product_id"), amount: try object.integer("amount"))
+    }
+
+    public func writeFields(into writer: inout JSONWriter<[UInt8]>) {
+        writer.field("amount", amount)
+        writer.field("id", id)
+        writer.field("product_id", productID)
     }
 }

@@ -1,3 +1,5 @@
+import ShopJSON
+
 /// An order: `{"id", "product_ids", "customer_id"}`; a product id appears once for each item bought.
 public struct Order: Entity, Hashable {
     public static let topic = Topic.order
@@ -19,33 +21,15 @@ public struct Order: Entity, Hashable {
         case productIDs = "product_ids"
         case customerID = "customer_id"
     }
-}
 
-extension Order {
-    /// `{"customer_id":…,"id":…,"product_ids":[…]}` as `JSONEncoder` with `.sortedKeys` writes it, when no string
-    /// needs an escape (ids never do); nil otherwise.
-    public var sortedKeysJSON: [UInt8]? {
-        let strings = [customerID, id] + productIDs
-        guard strings.allSatisfy(Self.isPlain) else { return nil }
-        var json: [UInt8] = []
-        json.reserveCapacity(60 + strings.reduce(0) { $0 + $1.utf8.count + 3 })
-        json += #"{"customer_id":""#.utf8
-        json += customerID.utf8
-        json += #"","id":""#.utf8
-        json += id.utf8
-        json += #"","product_ids":["#.utf8
-        for (index, productID) in productIDs.enumerated() {
-            if index > 0 { json.append(UInt8(ascii: ",")) }
-            json.append(UInt8(ascii: "\""))
-            json += productID.utf8
-            json.append(UInt8(ascii: "\""))
-        }
-        json += "]}".utf8
-        return json
+    public init(json object: JSONObject) throws(JSONError) {
+        self.init(id: try object.string("id"), productIDs: try object.strings("product_ids"),
+                  customerID: try object.string("customer_id"))
     }
 
-    /// No byte `JSONEncoder` would escape: quote, backslash, slash, controls.
-    private static func isPlain(_ text: String) -> Bool {
-        !text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/") }
+    public func writeFields(into writer: inout JSONWriter<[UInt8]>) {
+        writer.field("customer_id", customerID)
+        writer.field("id", id)
+        writer.field("product_ids", productIDs)
     }
 }

@@ -1,3 +1,5 @@
+import ShopJSON
+
 /// A product: `{"id", "name", "price"}`, the price a whole number ≥ 0.
 public struct Product: Entity, Hashable {
     public static let topic = Topic.product
@@ -11,5 +13,15 @@ public struct Product: Entity, Hashable {
         self.id = id
         self.name = name
         self.price = price
+    }
+
+    public init(json object: JSONObject) throws(JSONError) {
+        self.init(id: try object.string("id"), name: try object.string("name"), price: try object.integer("price"))
+    }
+
+    public func writeFields(into writer: inout JSONWriter<[UInt8]>) {
+        writer.field("id", id)
+        writer.field("name", name)
+        writer.field("price", price)
     }
 }

@@ -1,40 +1,26 @@
-/// A JSON object key made at run time, so drafts can look fields up by their wire names.
-struct FieldKey: CodingKey {
-    let stringValue: String
-    let intValue: Int? = nil
-    init(_ name: String) { stringValue = name }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
+import ShopJSON
 
 /// Reads the fields of one JSON object strictly: every problem becomes a `ValidationError` a user understands.
 /// The entity's `id` (and whatever else `ignoring` names) may be sent and is ignored, so a client can send back what
 /// it read, as the original OrderShop allowed; any other field the entity does not have is refused, so a typo
 /// (`"emial"`) is not silently dropped.
 struct StrictFields {
-    private let fields: [String: JSONKind]
+    private let object: JSONObject
     /// The position of this object in an array body, for messages about one item among many.
     private let itemIndex: Int?
 
-    /// The object `decoder` holds, a `noun`; `fields` are the ones the draft reads.
-    init(_ decoder: any Decoder, describing noun: String, fields known: [String], ignoring: Set<String> = []) throws(ValidationError) {
-        itemIndex = decoder.codingPath.count == 1 ? decoder.codingPath[0].intValue : nil
-        var fields: [String: JSONKind] = [:]
-        do {
-            let container = try decoder.container(keyedBy: FieldKey.self)
-            for key in container.allKeys {
-                fields[key.stringValue] = try container.decode(JSONKind.self, forKey: key)
-            }
-        } catch {
-            let found = (try? JSONKind(from: decoder))?.described ?? "something else"
-            throw Self.located(ValidationError(.wrongType, "expected a JSON object describing a \(noun), found \(found)"), itemIndex)
+    /// The object `value` should be, a `noun`; `fields` are the ones the draft reads.
+    init(_ value: JSONValue, item: Int?, describing noun: String, fields known: [String], ignoring: Set<String> = []) throws(ValidationError) {
+        itemIndex = item
+        guard case .object(let object) = value else {
+            throw Self.located(ValidationError(.wrongType, "expected a JSON object describing a \(noun), found \(value.described)"), item)
         }
         let allowed = Set(known).union(ignoring).union(["id"])
-        if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+        if let unknown = object.members.map(\.key).sorted().first(where: { !allowed.contains($0) }) {
             let names = known.map { "'\($0)'" }.joined(separator: ", ")
-            throw Self.located(ValidationError(.invalidValue, "unknown field \(Quote.value(unknown)) in a \(noun): its fields are \(names)"), itemIndex)
+            throw Self.located(ValidationError(.invalidValue, "unknown field \(JSONQuote.value(unknown)) in a \(noun): its fields are \(names)"), item)
         }
-        self.fields = fields
+        self.object = object
     }
 
     /// A non-empty string of at most `maxLength` Unicode scalars, without control characters.
@@ -49,7 +35,7 @@ struct StrictFields {
         let value = try string(name)
         try checkText(value, field: name, maxLength: DomainLimits.maxEmailLength)
         guard EmailAddress.isPlausible(value) else {
-            throw error(.invalidValue, "'\(name)' must be an e-mail address like name@example.com, found \(Quote.value(value))")
+            throw error(.invalidValue, "'\(name)' must be an e-mail address like name@example.com, found \(JSONQuote.value(value))")
         }
         return value
     }
@@ -58,15 +44,15 @@ struct StrictFields {
     func identifier(_ name: String) throws(ValidationError) -> String {
         let value = try string(name)
         guard let id = EntityID.normalize(value) else {
-            throw error(.invalidValue, "'\(name)' must be an id (a UUID like \(EntityID.example)), found \(Quote.value(value))")
+            throw error(.invalidValue, "'\(name)' must be an id (a UUID like \(EntityID.example)), found \(JSONQuote.value(value))")
         }
         return id
     }
 
     /// A non-empty array of at most `maxCount` ids (repeats allowed), each returned in lowercase.
     func identifiers(_ name: String, maxCount: Int) throws(ValidationError) -> [String] {
-        guard let field = fields[name] else { throw error(.missingField, "missing field '\(name)'") }
-        let elements: [JSONKind]
+        guard let field = object[name] else { throw error(.missingField, "missing field '\(name)'") }
+        let elements: [JSONValue]
         switch field {
         case .null: throw error(.missingField, "'\(name)' must not be null")
         case .array(let values): elements = values
@@ -84,7 +70,7 @@ struct StrictFields {
                 throw error(.wrongType, "\(position) must be an id string, found \(element.described)")
             }
             guard let id = EntityID.normalize(value) else {
-                throw error(.invalidValue, "\(position) must be an id (a UUID like \(EntityID.example)), found \(Quote.value(value))")
+                throw error(.invalidValue, "\(position) must be an id (a UUID like \(EntityID.example)), found \(JSONQuote.value(value))")
             }
             ids.append(id)
         }
@@ -93,35 +79,33 @@ struct StrictFields {
 
     /// A whole number within `range`.
     func integer(_ name: String, in range: ClosedRange<Int>) throws(ValidationError) -> Int {
-        guard let field = fields[name] else { throw error(.missingField, "missing field '\(name)'") }
+        guard let field = object[name] else { throw error(.missingField, "missing field '\(name)'") }
         return try integer(field, name: name, in: range)
     }
 
     /// Like `integer(_:in:)`, but nil when the field is absent or null.
     func optionalInteger(_ name: String, in range: ClosedRange<Int>) throws(ValidationError) -> Int? {
-        guard let field = fields[name], field != .null else { return nil }
+        guard let field = object[name], field != .null else { return nil }
         return try integer(field, name: name, in: range)
     }
 
-    private func integer(_ field: JSONKind, name: String, in range: ClosedRange<Int>) throws(ValidationError) -> Int {
+    private func integer(_ field: JSONValue, name: String, in range: ClosedRange<Int>) throws(ValidationError) -> Int {
         let expected = "'\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound)"
         switch field {
-        case .integer(let value):
+        case .number:
+            guard let value = field.integer else { throw error(.invalidValue, "\(expected), found \(field.described)") }
             if value < 0 && range.lowerBound >= 0 {
                 throw error(.invalidValue, "'\(name)' must not be negative, found \(value)")
             }
             guard range.contains(value) else { throw error(.invalidValue, "\(expected), found \(value)") }
             return value
         case .null: throw error(.missingField, "'\(name)' must not be null")
-        case .number(let value) where value == value.rounded() && abs(value) <= JSONScanner.largestExactInteger:
-            return try integer(.integer(Int(value)), name: name, in: range)  // `10.0`: the integer 10
-        case .number: throw error(.invalidValue, "\(expected), found \(field.described)")
         default: throw error(.wrongType, "\(expected), found \(field.described)")
         }
     }
 
     private func string(_ name: String) throws(ValidationError) -> String {
-        switch fields[name] {
+        switch object[name] {
         case nil: throw error(.missingField, "missing field '\(name)'")
         case .null: throw error(.missingField, "'\(name)' must not be null")
         case .string(let value): return value
@@ -148,5 +132,19 @@ struct StrictFields {
 
     private static func located(_ error: ValidationError, _ index: Int?) -> ValidationError {
         index.map { error.inItem($0) } ?? error
+    }
+}
+
+extension JSONValue {
+    /// How the value reads in an error message: `the string "abc"`, `the number 1.5`, `null`, `an array`.
+    var described: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): "the boolean \(value)"
+        case .number(let text): "the number \(integer.map(String.init) ?? double.map { "\($0)" } ?? text)"
+        case .string(let value): "the string \(JSONQuote.value(value))"
+        case .array: "an array"
+        case .object: "an object"
+        }
     }
 }

@@ -1,15 +1,15 @@
 import Logging
 import NIOCore
+import ShopDomain
 import ShopHTTP
-import ShopService
 
-/// Sends messages to msg-service (`POST /email`) with the keep-alive client of the service runtime.
+/// Sends messages to msg-service (`POST /email`) with a keep-alive client.
 public struct MessageSender: Sendable {
-    let runtime: ServiceRuntime
+    let client: HTTPClient
 
-    /// A sender through `runtime`'s client for msg-service (`MSG_SERVICE_URL`).
-    public init(runtime: ServiceRuntime) {
-        self.runtime = runtime
+    /// A sender through `client`, msg-service's (`MSG_SERVICE_URL`).
+    public init(client: HTTPClient) {
+        self.client = client
     }
 
     /// The most bytes one request carries; a larger batch goes in several requests (msg-service takes 1 MiB).
@@ -43,29 +43,14 @@ public struct MessageSender: Sendable {
     static func json(_ message: EmailMessage) -> ByteBuffer {
         var body = ByteBuffer()
         body.reserveCapacity(message.msg.utf8.count + message.to.utf8.count + message.key.utf8.count + 32)
-        body.writeString(#"{"to":"#)
-        JSONString.write(message.to, into: &body)
-        body.writeString(#","msg":"#)
-        JSONString.write(message.msg, into: &body)
-        body.writeString(#","key":"#)
-        JSONString.write(message.key, into: &body)
-        if let correlation = message.correlationID {
-            body.writeString(#","correlation_id":"#)
-            JSONString.write(correlation, into: &body)
-        }
-        if let causation = message.causationID {
-            body.writeString(#","causation_id":"#)
-            JSONString.write(causation, into: &body)
-        }
-        body.writeString("}")
+        message.write(into: &body)
         return body
     }
 
     private func post(_ body: ByteBuffer, keys: String, logger: Logger) async throws {
         let response: ClientResponse
         do {
-            // The runtime validated MSG_SERVICE_URL at start and caches the client, so this is a lookup.
-            response = try await runtime.client(for: .msg).execute(.POST, "/email", body: body)
+            response = try await client.execute(.POST, "/email", body: body)
         } catch {
             throw ReactionError(.unavailable, "msg-service is unavailable: \(error)")
         }

@@ -1,7 +1,6 @@
 import Logging
 import ServiceLifecycle
 import ShopEventStore
-import ShopRedis
 
 extension Reactions {
     /// Longest pause between two attempts while msg-service or Redis is away.
@@ -19,7 +18,7 @@ extension Reactions {
             } catch where isTransient(error) {
                 if Task.isShuttingDownGracefully || Task.isCancelled { throw CancellationError() }
                 logger.warning("message not sent yet, retrying", metadata: [
-                    "event.id": "\(event.eventID)", "retry.delay": "\(delay)", "error": "\(error)",
+                    "event.id": "\(event.eventID)", "retry.delay": "\(delay)", "error.message": "\(error)",
                 ])
                 let pause = delay
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
@@ -34,10 +33,8 @@ extension Reactions {
         switch error {
         case let error as ReactionError:
             return error.code == .unavailable
-        case let error as RedisClientError:
-            return [.connectionClosed, .timeout, .unavailable].contains(error.code)
-        case let error as RedisServerError:
-            return ["LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN"].contains(error.prefix)
+        case let error as EventStoreError:
+            return error.code == .unavailable || error.code == .outcomeUnknown
         default:
             return false
         }

@@ -1,6 +1,8 @@
 import Logging
 import ShopDomain
 import ShopEventStore
+import ShopHTTP
+import ShopRedis
 import ShopService
 
 /// What a reacting service is made of: a consumer group named after the service on the streams it follows, a
@@ -12,13 +14,22 @@ public struct Reactions: Sendable {
     public let lookup: EntityLookup
     /// The way to msg-service.
     public let sender: MessageSender
-    let runtime: ServiceRuntime
+    /// The consumer group (the service's name) and its settings.
+    let group: String
+    let configuration: ConsumerConfiguration
+    let redis: RedisClient
+    let logger: Logger
 
-    /// The reactions of `runtime`'s service, reading entities from `store`.
-    public init(runtime: ServiceRuntime, store: EventStore) {
-        self.runtime = runtime
+    /// The reactions of the service `config` describes: entities read from `store`, consumers reading through
+    /// `redis`, messages sent with `messages` (the client of msg-service).
+    public init(config: ServiceConfig, redis: RedisClient, store: EventStore, messages: HTTPClient, logger: Logger) {
+        self.group = config.name
+        self.configuration = ConsumerConfiguration(claimIdle: config.consumerClaimIdle, maxDeliveries: config.consumerMaxDeliveries,
+                                                   linger: config.consumerLinger, forgetIdle: config.consumerForgetIdle)
+        self.redis = redis
+        self.logger = logger
         self.lookup = EntityLookup(store: store)
-        self.sender = MessageSender(runtime: runtime)
+        self.sender = MessageSender(client: messages)
     }
 
     /// A member of the consumer group named after the service (`crm-service`) on `streams`: `message` decides what
@@ -30,14 +41,11 @@ public struct Reactions: Sendable {
     public func consumer(
         streams: [EventStreamID], message: @escaping @Sendable (StoredEvent) async throws -> EmailMessage?
     ) -> EventConsumer {
-        let config = runtime.config
-        let configuration = ConsumerConfiguration(claimIdle: config.consumerClaimIdle, maxDeliveries: config.consumerMaxDeliveries,
-                                                  linger: config.consumerLinger, forgetIdle: config.consumerForgetIdle)
         let sender = self.sender
-        let logger = runtime.logger
-        return EventConsumer(redis: runtime.redis, group: config.name, streams: streams, configuration: configuration,
+        let logger = self.logger
+        return EventConsumer(redis: redis, group: group, streams: streams, configuration: configuration,
                              logger: logger) { events in
-            try await Self.react(to: events, message: message, sender: sender, consumerGroup: config.name, logger: logger)
+            try await Self.react(to: events, message: message, sender: sender, consumerGroup: group, logger: logger)
         }
     }
 
@@ -84,7 +92,7 @@ public struct Reactions: Sendable {
                 sent[outgoing[0].index] = .failure(error)
             } catch let error as ReactionError {
                 // msg-service refused the batch: send each alone, so only the message it refuses fails.
-                logger.warning("msg-service refused a batch; sending its messages one by one", metadata: ["error": "\(error)"])
+                logger.warning("msg-service refused a batch; sending its messages one by one", metadata: ["error.message": "\(error)"])
                 for (index, email) in outgoing {
                     do {
                         try await retryingWhileUnavailable(events[index], logger: logger) { try await sender.send([email], logger: logger) }

@@ -86,11 +86,21 @@ public final class ServiceRuntime: Sendable {
 
     /// The keep-alive client for calls to `service`, one per upstream (taking turns over its instances when
     /// `<NAME>_URL` names several), shut down when `run()` returns.
+    /// `client(for:)` at start, when the service cannot work without it: a bad URL stops the process (status 78).
+    public func requiredClient(for service: ServiceName) -> HTTPClient {
+        do {
+            return try client(for: service)
+        } catch {
+            logger.critical("cannot create the upstream client", metadata: ["http.upstream": "\(service.executable)", "error.message": "\(error)"])
+            exit(78)
+        }
+    }
+
     public func client(for service: ServiceName) throws -> HTTPClient {
         try state.withLock { state in
             if let client = state.clients[service] { return client }
             var logger = self.logger
-            logger[metadataKey: "upstream"] = "\(service.executable)"
+            logger[metadataKey: "http.upstream"] = "\(service.executable)"
             let client = try HTTPClient(
                 baseURLs: config.urls(of: service), configuration: HTTPClientConfiguration(),
                 eventLoopGroup: eventLoopGroup, logger: logger)

@@ -4,6 +4,7 @@ import ShopDomain
 import ShopEventStore
 import ShopRedis
 import Testing
+import ShopStockLedger
 
 @Suite("Restore after Redis lost its data")
 struct RestoreTests {
@@ -34,9 +35,9 @@ struct RestoreTests {
         }
         snapshot.unique["product_id"] = try await hash(harness.redis, TopicKeys(.inventory).unique("product_id"))
         snapshot.unique["order_id"] = try await hash(harness.redis, TopicKeys(.billing).unique("order_id"))
-        let reserved = try await harness.redis.send("ZRANGE", RESPArgument(TopicKeys(.inventory).reservations), "0", "-1")
+        let reserved = try await harness.redis.send("ZRANGE", RESPArgument(StockLedger.reservationsKey), "0", "-1")
         for order in (reserved.array ?? []).compactMap(\.string) {
-            snapshot.reservations[order] = try await hash(harness.redis, TopicKeys(.inventory).reservation(order))
+            snapshot.reservations[order] = try await hash(harness.redis, StockLedger.reservationKey(order))
         }
         return snapshot
     }
@@ -53,14 +54,14 @@ struct RestoreTests {
         for index in 0..<3 {
             let order = Order(id: EntityID.make(), productIDs: [products[index].id, products[index].id, products[3].id],
                               customerID: customers[index].id)
-            _ = try await store.reserveStock(orderID: order.id, productIDs: order.productIDs)
+            _ = try await StockLedger(store: store, logger: store.logger).reserveStock(orderID: order.id, productIDs: order.productIDs)
             _ = try await store.append([NewEvent(action: .created, aggregateID: order.id, entity: try ArchiveHarness.json(order),
                                                  expectedVersion: 0)], topic: .order)
             orderIDs.append(order.id)
         }
-        _ = try await store.swapReservation(orderID: orderIDs[1], productIDs: [products[2].id])
+        _ = try await StockLedger(store: store, logger: store.logger).swapReservation(orderID: orderIDs[1], productIDs: [products[2].id])
         try await store.update(Order(id: orderIDs[1], productIDs: [products[2].id], customerID: customers[1].id))
-        _ = try await store.releaseStock(orderID: orderIDs[2])
+        _ = try await StockLedger(store: store, logger: store.logger).releaseStock(orderID: orderIDs[2])
         try await store.delete(Order.self, id: orderIDs[2])
         _ = try await store.create([Billing(id: "", orderID: orderIDs[0], done: 1_700_000_000)])
         return orderIDs
@@ -99,7 +100,7 @@ struct RestoreTests {
             #expect(try await harness.store.findAll(Customer.self).last?.id == added[0].id)
             // A restored order's reservation is released as if Redis had never lost it.
             let inventory = try await harness.store.findAll(Inventory.self)
-            _ = try await harness.store.releaseStock(orderID: orderIDs[0])
+            _ = try await harness.ledger.releaseStock(orderID: orderIDs[0])
             let released = try await harness.store.findAll(Inventory.self)
             let stockBefore: Int = inventory.map(\.amount).reduce(0, +)
             let stockAfter: Int = released.map(\.amount).reduce(0, +)

@@ -6,6 +6,7 @@ import ShopRedis
 import ShopTestSupport
 import Testing
 @testable import OrderShopBench
+import ShopStockLedger
 
 /// The pieces of bench-orders and bench-scale against a real redis-server: what they count must be what happened.
 @Suite("Order benchmarks")
@@ -36,7 +37,7 @@ struct BenchTests {
             #expect(orders.count == 6)
             #expect(orders.allSatisfy { $0.customerID == catalogue.customerID && $0.productIDs.count == 1 })
             #expect(try await store.findAll(Inventory.self).map(\.amount) == [0, 0])
-            for order in orders { #expect(try await store.reservation(orderID: order.id) == [order.productIDs[0]: 1]) }
+            for order in orders { #expect(try await StockLedger(store: store, logger: store.logger).reservation(orderID: order.id) == [order.productIDs[0]: 1]) }
         }
     }
 

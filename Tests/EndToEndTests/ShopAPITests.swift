@@ -4,6 +4,7 @@ import ShopEventStore
 import ShopHTTP
 import ShopTestSupport
 import Testing
+import ShopStockLedger
 
 /// The public API end to end: the gateway and the five owning services as real processes on a private Redis.
 @Suite("End to end: the shop's API", .serialized)
@@ -116,7 +117,7 @@ struct ShopAPITests {
             }
 
             // A reservation whose order never got written is released by order-service's reconciler.
-            try await shop.store.reserveStock(orderID: EntityID.make(), productIDs: [pen, pen])
+            try await shop.ledger.reserveStock(orderID: EntityID.make(), productIDs: [pen, pen])
             #expect(try await shop.stock(of: pen) == 8)
             #expect(try await ShopHarness.eventually { try await shop.stock(of: pen) == 10 })
         }

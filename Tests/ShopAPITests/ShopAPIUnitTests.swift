@@ -3,7 +3,6 @@ import Logging
 import ShopDomain
 import ShopEventStore
 import ShopHTTP
-import ShopRedis
 import Testing
 
 /// The pure parts of ShopAPI: paths, body and id decoding, store and upstream failures as HTTP statuses.
@@ -53,21 +52,19 @@ struct ShopAPIUnitTests {
         #expect(status(EventStoreError(.versionConflict(aggregateID: "a"), "x")) == 409)
         #expect(status(EventStoreError(.invalidInput, "x")) == 400)
         #expect(status(EventStoreError(.corruptEvent, "x")) == nil)
-        #expect(status(RedisClientError(.unavailable, "down")) == 503)
-        #expect(status(RedisClientError(.protocolError, "junk")) == nil)
-        #expect(status(RedisServerError(prefix: "LOADING", message: "loading")) == 503)
-        #expect(status(RedisServerError(prefix: "WRONGTYPE", message: "x")) == nil)
-        #expect(StoreFailure.isDefinite(EventStoreError(.outOfStock(productID: "p"), "x")))
-        #expect(StoreFailure.isDefinite(RedisClientError(.unavailable, "never sent")))
-        #expect(!StoreFailure.isDefinite(RedisClientError(.connectionClosed, "maybe ran")))
+        #expect(status(EventStoreError(.unavailable, "down")) == 503)
+        #expect(status(EventStoreError(.outcomeUnknown, "maybe ran")) == 503)
+        #expect(status(EventStoreError(.unexpectedReply, "junk")) == nil)
+        #expect(status(EventStoreError(.refused(prefix: "WRONGTYPE"), "x")) == nil)
+        #expect(EventStoreError.isDefinite(EventStoreError(.outOfStock(productID: "p"), "x")))
+        #expect(EventStoreError.isDefinite(EventStoreError(.unavailable, "never sent")))
+        #expect(!EventStoreError.isDefinite(EventStoreError(.outcomeUnknown, "maybe ran")))
         // Written on the primary, no replica confirmed it in time: a clear 503, and not undone (it did happen).
-        let unconfirmed = RedisClientError(.notReplicated, "the write reached 0 of 1 replica(s) within 1000 ms")
+        let unconfirmed = EventStoreError(.notReplicated, "the write reached 0 of 1 replica(s) within 1000 ms")
         #expect(status(unconfirmed) == 503)
         let message = (StoreFailure.translate(unconfirmed, topic: .order) as? HTTPError)?.message
         #expect(message?.contains("no Redis replica confirmed it") == true, "\(String(describing: message))")
-        #expect(!StoreFailure.isDefinite(unconfirmed))
-        #expect(status(RedisServerError(line: "CLUSTERDOWN The cluster is down")) == 503)
-        #expect(!StoreFailure.isDefinite(RedisClientError(.timeout, "maybe ran")))
+        #expect(!EventStoreError.isDefinite(unconfirmed))
     }
 
     @Test("an upstream's failure: down 503, too slow 504, broken 502; queries forward percent-encoded and sorted")

@@ -4,6 +4,7 @@ import ShopDomain
 import ShopEventStore
 import ShopRedis
 import Testing
+import ShopStockLedger
 
 @Suite("Document cache: list reads from memory, caught up from the streams")
 struct DocumentCacheTests {
@@ -33,7 +34,7 @@ struct DocumentCacheTests {
             let product = UUID().uuidString.lowercased()
             _ = try await h.store.create([Inventory(id: "", productID: product, amount: 5)])
             #expect(try await Self.cached(cache, .inventory) == Self.reference(h.store, .inventory))
-            try await h.store.reserveStock(orderID: UUID().uuidString.lowercased(), productIDs: [product, product])
+            try await h.ledger.reserveStock(orderID: UUID().uuidString.lowercased(), productIDs: [product, product])
             let inventory = try await Self.cached(cache, .inventory)
             #expect(inventory == (try await Self.reference(h.store, .inventory)))
             #expect(inventory.contains(#""amount":3"#))

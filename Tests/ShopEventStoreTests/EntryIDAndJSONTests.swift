@@ -3,7 +3,7 @@ import Foundation
 import ShopDomain
 import Testing
 
-@Suite("Entry ids and raw JSON splitting")
+@Suite("Entry ids and projection records")
 struct EntryIDAndJSONTests {
     @Test("entry ids parse, print and order like Redis")
     func entryIDs() {
@@ -28,28 +28,26 @@ struct EntryIDAndJSONTests {
         #expect(EntryID("18446744073709551616-0") == nil)   // overflow
     }
 
-    @Test("objects split into members with raw values; arrays into elements")
+    @Test("entities split into projection fields with their values' text kept byte for byte; list items rewritten")
     func split() throws {
-        let members = try RawJSON.members(of: Array(#" { "id" : "a\"b", "n":-1.5e3, "l":[1,[2,{"x":"]"}]], "o":{"k":null}} "#.utf8)[...])
-        #expect(members.map(\.key) == ["id", "n", "l", "o"])
-        #expect(members.map { String(decoding: $0.value, as: UTF8.self) } == [#""a\"b""#, "-1.5e3", #"[1,[2,{"x":"]"}]]"#, #"{"k":null}"#])
-        #expect(RawJSON.string(members[0].value) == "a\"b")
-        #expect(RawJSON.string(members[1].value) == nil)
-        let elements = try RawJSON.elements(of: members[2].value)
-        #expect(elements.map { String(decoding: $0, as: UTF8.self) } == ["1", #"[2,{"x":"]"}]"#])
-        #expect(try RawJSON.elements(of: Array("[]".utf8)[...]).isEmpty)
-        #expect(try RawJSON.members(of: Array("{}".utf8)[...]).isEmpty)
-        #expect(RawJSON.encode("a\"\\\n\u{1}é") == Array(#""a\"\\\n\u0001é""#.utf8))
+        let text = Array(#" { "id" : "a\"b", "n":-1.5e3, "product_ids":["x","y\/z"], "o":{"k":null}} "#.utf8)
+        let record = try ProjectionRecord(entityJSON: text, schema: TopicSchema(listFields: ["product_ids"], uniqueField: "id"))
+        #expect(record.fields.map(\.name) == ["id", "n", "o"])
+        #expect(record.fields.map { String(decoding: $0.value, as: UTF8.self) } == [#""a\"b""#, "-1.5e3", #"{"k":null}"#])
+        #expect(record.id == "a\"b" && record.uniqueValue == "a\"b")
+        #expect(record.lists[0].items.map { String(decoding: $0, as: UTF8.self) } == [#""x""#, #""y\/z""#])
+        #expect(String(decoding: record.json, as: UTF8.self) == #"{"id":"a\"b","n":-1.5e3,"o":{"k":null},"product_ids":["x","y\/z"]}"#)
     }
 
-    @Test("malformed JSON throws; deep nesting does not overflow the stack")
+    @Test("malformed entity JSON is a corrupt event; deep nesting does not overflow the stack")
     func malformed() {
+        let schema = TopicSchema(listFields: [], uniqueField: nil)
         for bad in ["", "[1]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{\"a\":1} x", "{\"a\":\"unterminated}", "{\"a\":[1}", "{\"a\":1]}"] {
-            #expect(throws: EventStoreError.self) { try RawJSON.members(of: Array(bad.utf8)[...]) }
+            #expect(throws: EventStoreError.self) { try ProjectionRecord(entityJSON: Array(bad.utf8), schema: schema) }
         }
         let deep = "{\"a\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
-        #expect(throws: Never.self) { try RawJSON.members(of: Array(deep.utf8)[...]) }
+        #expect(throws: EventStoreError.self) { try ProjectionRecord(entityJSON: Array(deep.utf8), schema: schema) }
         let unbalanced = "{\"a\":" + String(repeating: "[", count: 100_000) + "}"
-        #expect(throws: EventStoreError.self) { try RawJSON.members(of: Array(unbalanced.utf8)[...]) }
+        #expect(throws: EventStoreError.self) { try ProjectionRecord(entityJSON: Array(unbalanced.utf8), schema: schema) }
     }
 }

@@ -4,6 +4,7 @@ import ShopEventStore
 import ShopRedis
 import Synchronization
 import Testing
+import ShopStockLedger
 
 @Suite("Stock reservations")
 struct ReservationTests {
@@ -26,7 +27,7 @@ struct ReservationTests {
                 for _ in 0..<200 {
                     group.addTask {
                         do {
-                            try await h.store.reserveStock(orderID: UUID().uuidString.lowercased(), productIDs: [product])
+                            try await h.ledger.reserveStock(orderID: UUID().uuidString.lowercased(), productIDs: [product])
                             return true
                         } catch let error as EventStoreError {
                             #expect(error.code == .outOfStock(productID: product))
@@ -53,27 +54,27 @@ struct ReservationTests {
             let b = try await Self.stock(h.store, 1)
             let order = UUID().uuidString.lowercased()
             let refused = await #expect(throws: EventStoreError.self) {
-                try await h.store.reserveStock(orderID: order, productIDs: [a, b, a, b])
+                try await h.ledger.reserveStock(orderID: order, productIDs: [a, b, a, b])
             }
             #expect(refused?.code == .outOfStock(productID: b))
             #expect(try await Self.amount(h.store, of: a) == 2)
-            #expect(try await h.store.reservation(orderID: order).isEmpty)
+            #expect(try await h.ledger.reservation(orderID: order).isEmpty)
 
             let unknown = UUID().uuidString.lowercased()
             let noInventory = await #expect(throws: EventStoreError.self) {
-                try await h.store.reserveStock(orderID: order, productIDs: [a, unknown])
+                try await h.ledger.reserveStock(orderID: order, productIDs: [a, unknown])
             }
             #expect(noInventory?.code == .outOfStock(productID: unknown))
 
-            let events = try await h.store.reserveStock(orderID: order, productIDs: [a, b, a])
+            let events = try await h.ledger.reserveStock(orderID: order, productIDs: [a, b, a])
             #expect(events.count == 2)
             #expect(try await Self.amount(h.store, of: a) == 0)
             #expect(try await Self.amount(h.store, of: b) == 0)
-            #expect(try await h.store.reservation(orderID: order) == [a: 2, b: 1])
+            #expect(try await h.ledger.reservation(orderID: order) == [a: 2, b: 1])
             // A retry of the same reservation changes nothing; a different one is refused.
-            #expect(try await h.store.reserveStock(orderID: order, productIDs: [a, a, b]).isEmpty)
+            #expect(try await h.ledger.reserveStock(orderID: order, productIDs: [a, a, b]).isEmpty)
             let different = await #expect(throws: EventStoreError.self) {
-                try await h.store.reserveStock(orderID: order, productIDs: [b])
+                try await h.ledger.reserveStock(orderID: order, productIDs: [b])
             }
             #expect(different?.code == .alreadyReserved(orderID: order))
         }
@@ -85,25 +86,25 @@ struct ReservationTests {
             let a = try await Self.stock(h.store, 3)
             let b = try await Self.stock(h.store, 2)
             let order = UUID().uuidString.lowercased()
-            try await h.store.reserveStock(orderID: order, productIDs: [a, a])
+            try await h.ledger.reserveStock(orderID: order, productIDs: [a, a])
             #expect(try await Self.amount(h.store, of: a) == 1)
 
-            try await h.store.swapReservation(orderID: order, productIDs: [a, b, b])
+            try await h.ledger.swapReservation(orderID: order, productIDs: [a, b, b])
             #expect(try await Self.amount(h.store, of: a) == 2)
             #expect(try await Self.amount(h.store, of: b) == 0)
-            #expect(try await h.store.reservation(orderID: order) == [a: 1, b: 2])
+            #expect(try await h.ledger.reservation(orderID: order) == [a: 1, b: 2])
 
             let refused = await #expect(throws: EventStoreError.self) {
-                try await h.store.swapReservation(orderID: order, productIDs: [a, a, a, a])
+                try await h.ledger.swapReservation(orderID: order, productIDs: [a, a, a, a])
             }
             #expect(refused?.code == .outOfStock(productID: a))
-            #expect(try await h.store.reservation(orderID: order) == [a: 1, b: 2])
+            #expect(try await h.ledger.reservation(orderID: order) == [a: 1, b: 2])
             #expect(try await Self.amount(h.store, of: a) == 2)
 
-            try await h.store.releaseStock(orderID: order)
+            try await h.ledger.releaseStock(orderID: order)
             #expect(try await Self.amount(h.store, of: a) == 3)
             #expect(try await Self.amount(h.store, of: b) == 2)
-            #expect(try await h.store.releaseStock(orderID: order).isEmpty)   // nothing held: nothing happens
+            #expect(try await h.ledger.releaseStock(orderID: order).isEmpty)   // nothing held: nothing happens
             #expect(try await h.store.verify(.inventory).isEmpty)
         }
     }
@@ -114,17 +115,17 @@ struct ReservationTests {
             let a = try await Self.stock(h.store, 5)
             let written = UUID().uuidString.lowercased()
             let orphan = UUID().uuidString.lowercased()
-            try await h.store.reserveStock(orderID: written, productIDs: [a])
-            try await h.store.reserveStock(orderID: orphan, productIDs: [a, a])
-            let recent = try await h.store.reconcileReservations(olderThan: .seconds(3600)) { $0.map { _ in false } }
+            try await h.ledger.reserveStock(orderID: written, productIDs: [a])
+            try await h.ledger.reserveStock(orderID: orphan, productIDs: [a, a])
+            let recent = try await h.ledger.reconcile(olderThan: .seconds(3600)) { $0.map { _ in false } }
             #expect(recent.released == 0)
 
             try await Task.sleep(for: .milliseconds(5))
-            let released = try await h.store.reconcileReservations(olderThan: .zero) { $0.map { $0 == written } }
+            let released = try await h.ledger.reconcile(olderThan: .zero) { $0.map { $0 == written } }
             #expect(released.released == 1)
             #expect(try await Self.amount(h.store, of: a) == 4)
-            #expect(try await h.store.reservation(orderID: orphan).isEmpty)
-            #expect(try await h.store.reservation(orderID: written) == [a: 1])
+            #expect(try await h.ledger.reservation(orderID: orphan).isEmpty)
+            #expect(try await h.ledger.reservation(orderID: written) == [a: 1])
         }
     }
 
@@ -134,10 +135,10 @@ struct ReservationTests {
             let a = try await Self.stock(h.store, 100)
             let orders = (0..<25).map { _ in UUID().uuidString.lowercased() }
             let orphans = Set(orders.enumerated().filter { $0.offset % 3 == 0 }.map(\.element))
-            for order in orders { try await h.store.reserveStock(orderID: order, productIDs: [a]) }
+            for order in orders { try await h.ledger.reserveStock(orderID: order, productIDs: [a]) }
             try await Task.sleep(for: .milliseconds(5))
             let asked = Mutex<[String]>([])
-            let first = try await h.store.reconcileReservations(olderThan: .zero, pageSize: 4) { ids in
+            let first = try await h.ledger.reconcile(olderThan: .zero, pageSize: 4) { ids in
                 asked.withLock { $0 += ids }
                 return ids.map { !orphans.contains($0) }
             }
@@ -148,10 +149,10 @@ struct ReservationTests {
             // A later pass from the mark skips what was checked, and finds a new orphan.
             let late = UUID().uuidString.lowercased()
             try await Task.sleep(for: .milliseconds(5))
-            try await h.store.reserveStock(orderID: late, productIDs: [a])
+            try await h.ledger.reserveStock(orderID: late, productIDs: [a])
             try await Task.sleep(for: .milliseconds(5))
             asked.withLock { $0 = [] }
-            let second = try await h.store.reconcileReservations(olderThan: .zero, checkedThrough: first.checkedThrough, pageSize: 4) { ids in
+            let second = try await h.ledger.reconcile(olderThan: .zero, checkedThrough: first.checkedThrough, pageSize: 4) { ids in
                 asked.withLock { $0 += ids }
                 return ids.map { _ in false }
             }
@@ -165,16 +166,16 @@ struct ReservationTests {
     func reconcileTies() async throws {
         try await StoreHarness.run { (h: StoreHarness) async throws in
             let orders = (0..<11).map { "order-\($0)" }
-            for order in orders { _ = try await h.client.send("ZADD", RESPArgument(TopicKeys(.inventory).reservations), "1000", RESPArgument(order)) }
+            for order in orders { _ = try await h.client.send("ZADD", RESPArgument(StockLedger.reservationsKey), "1000", RESPArgument(order)) }
             let orphans: Set<String> = ["order-1", "order-2", "order-6", "order-10"]
             let asked = Mutex<[String]>([])
-            let pass = try await h.store.reconcileReservations(olderThan: .zero, pageSize: 3) { ids in
+            let pass = try await h.ledger.reconcile(olderThan: .zero, pageSize: 3) { ids in
                 asked.withLock { $0 += ids }
                 return ids.map { !orphans.contains($0) }
             }
             #expect(pass.released == orphans.count)
             #expect(asked.withLock { $0.sorted() } == orders.sorted())
-            let left = try await h.client.send("ZRANGE", RESPArgument(TopicKeys(.inventory).reservations), "0", "-1")
+            let left = try await h.client.send("ZRANGE", RESPArgument(StockLedger.reservationsKey), "0", "-1")
             #expect(Set((left.array ?? []).compactMap(\.string)) == Set(orders).subtracting(orphans))
         }
     }

@@ -1,6 +1,7 @@
 import Logging
 import ShopDomain
 import ShopEventStore
+import ShopStockLedger
 
 /// Rebuilds Redis from the archive after Redis lost its data: every topic's projection and versions, the
 /// append clock and stream ids (new events continue after the archived ones), and the live orders' reservations.
@@ -35,7 +36,7 @@ public struct ArchiveRestore: Sendable {
         for topic in topics {
             let fold = try await fold(topic)
             try await store.restore(fold)
-            if topic == .order { reservations = fold.orderReservations }
+            if topic == .order { reservations = StockLedger.reservations(of: fold) }
             reports.append(TopicReport(topic: topic, events: fold.eventCount, entities: fold.liveCount, lastEntryID: fold.lastEntryID))
             logger.info("topic restored from the archive", metadata: [
                 "topic": "\(topic.rawValue)", "restore.events": "\(fold.eventCount)", "restore.entities": "\(fold.liveCount)",
@@ -43,7 +44,7 @@ public struct ArchiveRestore: Sendable {
         }
         if topics.contains(.order) && topics.contains(.inventory) {
             let now = Int64(reports.compactMap { $0.lastEntryID?.milliseconds }.max() ?? 0)
-            try await store.restoreReservations(reservations, reservedAt: now)
+            try await StockLedger(store: store, logger: logger).restore(reservations, reservedAt: now)
         }
         return reports
     }

@@ -43,7 +43,7 @@ extension EventStore {
                     RESPArgument(letter.id), RESPArgument(letter.group), RESPArgument(letter.entryID),
                     RESPArgument(Self.replayConsumer), RESPArgument(Self.replayIdleMilliseconds),
                 ])
-            } catch let error as RedisServerError where error.prefix == "NOGROUP" {
+            } catch let error as EventStoreError where error.code == .refused(prefix: "NOGROUP") {
                 result.unreplayable.append(letter.id)
                 continue
             }

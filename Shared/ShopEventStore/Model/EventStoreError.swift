@@ -24,6 +24,15 @@ public struct EventStoreError: Error, Sendable, Equatable, CustomStringConvertib
         case concurrentWrites
         /// Redis answered something the store did not expect.
         case unexpectedReply
+        /// Redis cannot be reached now, or answered that it cannot serve now (loading, failing over): try again (503).
+        case unavailable
+        /// The connection was lost after the command went out: it may or may not have run.
+        case outcomeUnknown
+        /// The write ran on the primary, but fewer replicas than asked confirmed it in time: it happened, and may be
+        /// lost if the primary fails now (503; never undone as if it had not happened).
+        case notReplicated
+        /// Redis answered a command with an error reply the store has no meaning for (its first word, e.g. `NOGROUP`).
+        case refused(prefix: String)
     }
 
     /// What went wrong.
@@ -38,6 +47,13 @@ public struct EventStoreError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     public var description: String { message }
+
+    /// Whether the write certainly did not happen, so what was prepared for it may be undone: false when the
+    /// connection broke after the command was sent (only a later check can tell) and when it ran unconfirmed.
+    public static func isDefinite(_ error: any Error) -> Bool {
+        let code = (error as? EventStoreError)?.code
+        return code != .outcomeUnknown && code != .notReplicated
+    }
 }
 
 extension EventStoreError {

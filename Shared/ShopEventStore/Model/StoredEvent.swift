@@ -29,7 +29,7 @@ public struct StoredEvent: Sendable, Equatable {
     /// Decodes the entity as the given type.
     public func decode<E: Entity>(_ type: E.Type) throws -> E {
         do {
-            return try EventStore.jsonDecoder.decode(E.self, from: Data(entity))
+            return try E(jsonBytes: entity)
         } catch {
             throw EventStoreError(.corruptEvent, "event \(eventID) (\(entryID)) does not hold a valid \(E.self): \(error)")
         }

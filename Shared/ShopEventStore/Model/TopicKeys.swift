@@ -44,10 +44,6 @@ public struct TopicKeys: Sendable, Hashable {
     public func unique(_ field: String) -> String { "\(base)_unique:\(field)" }
     /// Stream of entries a consumer group gave up on.
     public var deadLetter: String { "deadletter:\(tag)" }
-    /// Sorted set of orders holding a stock reservation, scored by reservation time (ms); inventory topic.
-    public var reservations: String { "\(tag)_reservations" }
-    /// Hash of one order's reservation: product id → reserved count; inventory topic.
-    public func reservation(_ orderID: String) -> String { "\(tag)_reservation:\(orderID)" }
     /// The topic and action of a stream name of this layout, or nil.
     public static func parse(stream: String) -> (topic: Topic, action: EventAction)? {
         guard stream.hasPrefix("events:{"), let close = stream.firstIndex(of: "}") else { return nil }

@@ -23,7 +23,7 @@ struct ProjectionFold: Sendable {
         eventCount += 1
         switch event.action {
         case .created, .updated:
-            let record = try ProjectionRecord(entityJSON: event.entity[...], schema: schema)
+            let record = try ProjectionRecord(entityJSON: event.entity, schema: schema)
             if event.action == .updated, var live = entities[event.aggregateID] {
                 live.record = record
                 live.version = event.version

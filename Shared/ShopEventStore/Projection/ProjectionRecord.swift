@@ -1,3 +1,5 @@
+import ShopJSON
+
 /// One entity as the projection holds it: scalar fields and list items as JSON text.
 struct ProjectionRecord: Sendable, Equatable {
     /// Scalar fields in entity order (including `id`), values as JSON text.
@@ -6,6 +8,8 @@ struct ProjectionRecord: Sendable, Equatable {
     var lists: [List]
     /// The value of the topic's unique field, when it has one and it is a string.
     var uniqueValue: String?
+    /// The entity's `id`, when it is a string.
+    var id: String?
 
     struct Field: Sendable, Equatable {
         var name: String
@@ -17,50 +21,62 @@ struct ProjectionRecord: Sendable, Equatable {
         var items: [[UInt8]]
     }
 
+    /// Entities are our own JSON: far shallower than this, which only bounds hostile input.
+    static let maxDepth = 512
+
     /// Splits an entity JSON object by the schema; a list field that is not an array is an error.
-    init(entityJSON: ArraySlice<UInt8>, schema: TopicSchema) throws(EventStoreError) {
+    init(entityJSON: [UInt8], schema: TopicSchema) throws(EventStoreError) {
+        let value: JSONValue
+        do {
+            value = try JSONReader.read(entityJSON, maxDepth: Self.maxDepth)
+        } catch {
+            throw Self.invalid(error.description)
+        }
+        guard case .object(let object) = value else { throw Self.invalid("not a JSON object") }
+        try self.init(object: object, text: entityJSON, schema: schema)
+    }
+
+    /// The same, of an object already read from `text` (its members' ranges point into `text`).
+    init(object: JSONObject, text: [UInt8], schema: TopicSchema) throws(EventStoreError) {
         var fields: [Field] = []
         var lists: [List] = schema.listFields.map { List(name: $0, items: []) }
-        var uniqueValue: String?
-        for member in try RawJSON.members(of: entityJSON) {
+        for member in object.members {
             if let listIndex = schema.listFields.firstIndex(of: member.key) {
-                lists[listIndex].items = try RawJSON.elements(of: member.value).map(Array.init)
-            } else {
-                fields.append(Field(name: member.key, value: Array(member.value)))
-                if member.key == schema.uniqueField {
-                    uniqueValue = RawJSON.string(member.value)
+                guard case .array(let elements) = member.value else { throw Self.invalid("'\(member.key)' is not a JSON array") }
+                lists[listIndex].items = elements.map { element in
+                    var item: [UInt8] = []
+                    JSONWriter.value(element, into: &item, escapingSlash: true)
+                    return item
                 }
+            } else {
+                // A scalar keeps its text byte for byte (numbers as written, strings with their escapes).
+                fields.append(Field(name: member.key, value: Array(text[member.range])))
+                if member.key == schema.uniqueField { uniqueValue = member.value.string }
+                if member.key == "id" { id = member.value.string }
             }
         }
         self.fields = fields
         self.lists = lists
-        self.uniqueValue = uniqueValue
+    }
+
+    private static func invalid(_ what: String) -> EventStoreError {
+        EventStoreError(.corruptEvent, "malformed entity JSON: \(what)")
     }
 
     /// The entity JSON object again (scalar fields, then lists).
     var json: [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        var first = true
-        for field in fields {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out += RawJSON.encode(field.name)
-            out.append(UInt8(ascii: ":"))
-            out += field.value
-        }
+        var writer = JSONWriter()
+        for field in fields { writer.field(field.name, json: field.value) }
         for list in lists {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out += RawJSON.encode(list.name)
-            out += [UInt8(ascii: ":"), UInt8(ascii: "[")]
+            writer.key(list.name)
+            writer.output.append(UInt8(ascii: "["))
             for (index, item) in list.items.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out += item
+                if index > 0 { writer.output.append(UInt8(ascii: ",")) }
+                writer.output += item
             }
-            out.append(UInt8(ascii: "]"))
+            writer.output.append(UInt8(ascii: "]"))
         }
-        out.append(UInt8(ascii: "}"))
-        return out
+        return writer.finished()
     }
 
     /// Equal content regardless of the order of scalar fields (a Redis hash has no field order).

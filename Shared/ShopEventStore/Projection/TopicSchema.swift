@@ -1,23 +1,13 @@
 import ShopDomain
 
-/// How a topic's entities are laid out in the projection: which fields are lists, which one is unique.
+/// How a topic's entities are laid out in the projection: which fields are lists, which one is unique (as the
+/// topic says; the store names no entity type).
 struct TopicSchema: Sendable {
     let listFields: [String]
     let uniqueField: String?
 
-    init<E: Entity>(_ type: E.Type) {
-        listFields = E.listFields
-        uniqueField = E.uniqueField
-    }
-
-    /// The schema of each topic's entity type.
+    /// The schema of a topic.
     static func of(_ topic: Topic) -> TopicSchema {
-        switch topic {
-        case .customer: TopicSchema(Customer.self)
-        case .product: TopicSchema(Product.self)
-        case .inventory: TopicSchema(Inventory.self)
-        case .order: TopicSchema(Order.self)
-        case .billing: TopicSchema(Billing.self)
-        }
+        TopicSchema(listFields: topic.listFields, uniqueField: topic.uniqueField)
     }
 }

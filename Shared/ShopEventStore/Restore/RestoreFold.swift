@@ -1,4 +1,5 @@
 import ShopDomain
+import ShopJSON
 
 /// A topic's events folded in commit order, for restoring its projection from outside Redis (the archive).
 ///
@@ -33,12 +34,11 @@ public struct RestoreFold: Sendable {
         lastEntryID = event.entryID
     }
 
-    /// The product ids of each live order (repeats kept): the stock reservations those orders hold.
-    public var orderReservations: [(orderID: String, productIDs: [String])] {
-        guard topic == .order else { return [] }
-        return fold.orderedIDs.compactMap { id in
-            guard let record = fold.record(id), let list = record.lists.first(where: { $0.name == "product_ids" }) else { return nil }
-            return (id, list.items.compactMap { RawJSON.string($0[...]) })
+    /// The string items of the list field `name` of each live entity, in creation order (an order's product ids).
+    public func listItems(_ name: String) -> [(id: String, items: [String])] {
+        fold.orderedIDs.compactMap { id in
+            guard let record = fold.record(id), let list = record.lists.first(where: { $0.name == name }) else { return nil }
+            return (id, list.items.compactMap { (try? JSONReader.read($0))?.string })
         }
     }
 }

@@ -34,26 +34,8 @@ extension EventStore {
         try await compare(restored.fold, topic: restored.topic)
     }
 
-    /// Restores the stock reservations of live orders (inventory topic), as the reservation script keeps them.
-    public func restoreReservations(_ orders: [(orderID: String, productIDs: [String])], reservedAt: Int64) async throws {
-        let keys = TopicKeys(.inventory)
-        var commands: [[RESPArgument]] = []
-        for (orderID, productIDs) in orders where !productIDs.isEmpty {
-            var counts: [String: Int] = [:]
-            var order: [String] = []
-            for id in productIDs {
-                if counts[id] == nil { order.append(id) }
-                counts[id, default: 0] += 1
-            }
-            var hset: [RESPArgument] = ["HSET", RESPArgument(keys.reservation(orderID))]
-            for id in order { hset += [RESPArgument(id), RESPArgument(counts[id] ?? 0)] }
-            commands.append(hset)
-            commands.append(["ZADD", RESPArgument(keys.reservations), RESPArgument(Int(reservedAt)), RESPArgument(orderID)])
-            if commands.count >= 2_000 {
-                for result in try await redis.pipeline(commands) { _ = try result.get() }
-                commands.removeAll(keepingCapacity: true)
-            }
-        }
-        if !commands.isEmpty { for result in try await redis.pipeline(commands) { _ = try result.get() } }
+    /// Sends `commands` in one pipeline; any error reply fails the whole (a restore's writes into an empty Redis).
+    public func write(_ commands: [[RESPArgument]]) async throws {
+        for result in try await redis.pipeline(commands) { _ = try result.get() }
     }
 }

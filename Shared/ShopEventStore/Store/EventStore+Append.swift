@@ -49,12 +49,11 @@ extension EventStore {
         if event.action != .deleted || !event.entity.isEmpty {
             let parsed: ProjectionRecord
             do {
-                parsed = try ProjectionRecord(entityJSON: event.entity[...], schema: schema)
+                parsed = try ProjectionRecord(entityJSON: event.entity, schema: schema)
             } catch {
                 throw EventStoreError(.invalidInput, "event for \(event.aggregateID): \(error.message)")
             }
-            let id = parsed.fields.first { $0.name == "id" }.flatMap { RawJSON.string($0.value[...]) }
-            guard id == event.aggregateID else {
+            guard parsed.id == event.aggregateID else {
                 throw EventStoreError(.invalidInput, "the entity's id does not match the aggregate id \(event.aggregateID)")
             }
             record = parsed
@@ -104,20 +103,23 @@ extension EventStore {
     /// Creates entities with fresh ids in one atomic append; returns them with their ids.
     public func create<E: Entity>(_ entities: [E], correlationID: String = "") async throws -> [E] {
         var created = entities
-        var events: [NewEvent] = []
-        for index in created.indices {
-            created[index].id = EntityID.make()
-            events.append(NewEvent(action: .created, aggregateID: created[index].id,
-                                   entity: try Self.encode(created[index]), expectedVersion: 0, correlationID: correlationID))
-        }
-        _ = try await append(events, topic: E.topic)
+        for index in created.indices { created[index].id = EntityID.make() }
+        try await append(created: created, correlationID: correlationID)
         return created
+    }
+
+    /// Appends the creation of `entities`, whose ids the caller chose, in one atomic step (`alreadyExists` for a live id).
+    @discardableResult
+    public func append<E: Entity>(created entities: [E], correlationID: String = "") async throws -> [StoredEvent] {
+        try await append(entities.map { entity in
+            NewEvent(action: .created, aggregateID: entity.id, entity: entity.json, expectedVersion: 0, correlationID: correlationID)
+        }, topic: E.topic)
     }
 
     /// Replaces a live entity (404 when unknown; 409 when `expectedVersion` is given and stale).
     @discardableResult
     public func update<E: Entity>(_ entity: E, expectedVersion: Int? = nil, correlationID: String = "") async throws -> StoredEvent {
-        let event = NewEvent(action: .updated, aggregateID: entity.id, entity: try Self.encode(entity),
+        let event = NewEvent(action: .updated, aggregateID: entity.id, entity: entity.json,
                              expectedVersion: expectedVersion, correlationID: correlationID)
         return try await append([event], topic: E.topic)[0]
     }
@@ -129,16 +131,5 @@ extension EventStore {
         let event = NewEvent(action: .deleted, aggregateID: id, entity: [], expectedVersion: expectedVersion,
                              correlationID: correlationID)
         return try await append([event], topic: E.topic)[0]
-    }
-
-    /// The entity's JSON with its keys in one fixed (sorted) order, so equal entities give equal events and answers:
-    /// written directly where the type can, else by `JSONEncoder` (whose key order is not fixed otherwise).
-    public static func encode<E: Entity>(_ entity: E) throws -> [UInt8] {
-        if let json = entity.sortedKeysJSON { return json }
-        do {
-            return Array(try jsonEncoder.encode(entity))
-        } catch {
-            throw EventStoreError(.invalidInput, "\(E.self) cannot be encoded as JSON: \(error)")
-        }
     }
 }

@@ -1,23 +1,25 @@
-import Foundation
 import ShopDomain
+import ShopJSON
 import ShopRedis
 
 extension EventStore {
     /// One entity from the projection, or nil when no live entity has this id.
     public func find<E: Entity>(_ type: E.Type, id: String) async throws -> E? {
-        let json = try await readJSON(E.topic, ids: [id])
-        return try decodeProjection([E?].self, from: json).first ?? nil
+        try await find(type, ids: [id])[0]
     }
 
     /// Several entities by id, in the order asked (nil for unknown ids); one round trip.
     public func find<E: Entity>(_ type: E.Type, ids: [String]) async throws -> [E?] {
         guard !ids.isEmpty else { return [] }
-        return try decodeProjection([E?].self, from: try await readJSON(E.topic, ids: ids))
+        return try decodeProjection(E.self, from: try await readJSON(E.topic, ids: ids))
     }
 
     /// Every live entity of a type, in creation order; one round trip whatever the count.
     public func findAll<E: Entity>(_ type: E.Type) async throws -> [E] {
-        try decodeProjection([E].self, from: try await findAllJSON(E.topic))
+        try decodeProjection(E.self, from: try await findAllJSON(E.topic)).map { entity throws(EventStoreError) in
+            guard let entity else { throw EventStoreError(.corruptEvent, "the projection holds null for a live \(E.self)") }
+            return entity
+        }
     }
 
     /// Every live entity of a topic as one ready JSON array (creation order), built by Redis in one round trip:
@@ -100,11 +102,21 @@ extension EventStore {
         return Array(bytes.readableBytesView)
     }
 
-    private func decodeProjection<T: Decodable>(_ type: T.Type, from json: [UInt8]) throws -> T {
+    /// The entities of a JSON array of documents (`null` for an unknown id).
+    private func decodeProjection<E: Entity>(_ type: E.Type, from json: [UInt8]) throws(EventStoreError) -> [E?] {
         do {
-            return try Self.jsonDecoder.decode(T.self, from: Data(json))
+            guard let documents = try JSONReader.read(json, maxDepth: ProjectionRecord.maxDepth).array else {
+                throw JSONError(.invalidValue, "not a JSON array")
+            }
+            return try documents.map { document throws(JSONError) in
+                switch document {
+                case .null: return nil
+                case .object(let object): return try E(json: object)
+                default: throw JSONError(.invalidValue, "a document is not a JSON object")
+                }
+            }
         } catch {
-            throw EventStoreError(.corruptEvent, "the projection does not decode as \(T.self): \(error)")
+            throw EventStoreError(.corruptEvent, "the projection does not decode as \(E.self): \(error)")
         }
     }
 }

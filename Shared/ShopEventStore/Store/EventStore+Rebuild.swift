@@ -1,5 +1,6 @@
 import ShopDomain
 import ShopRedis
+import ShopJSON
 
 extension EventStore {
     /// Rebuilds a topic's projection from its events: folds them, writes the result under fresh staging keys,
@@ -109,7 +110,11 @@ extension EventStore {
             guard let record = fold.record(id) else { continue }
             var hset: [RESPArgument] = ["HSET", RESPArgument(staging.entity(id))]
             for field in record.fields { hset += [RESPArgument(field.name), RESPArgument(bytes: field.value)] }
-            if record.fields.isEmpty { hset += ["id", RESPArgument(bytes: RawJSON.encode(id))] }
+            if record.fields.isEmpty {
+                var quoted: [UInt8] = []
+                JSONWriter.string(id, into: &quoted)
+                hset += ["id", RESPArgument(bytes: quoted)]
+            }
             commands.append(hset)
             for list in record.lists where !list.items.isEmpty {
                 commands.append(["RPUSH", RESPArgument(staging.list(list.name, id))] + list.items.map { RESPArgument(bytes: $0) })
@@ -164,10 +169,16 @@ extension EventStore {
             }
         }
         let json = try await read(topic, selection: [RESPArgument("fields")] + projectedIDs.map { RESPArgument($0) })
-        let elements = try RawJSON.elements(of: json[...])
+        let elements: [JSONValue]
+        do {
+            elements = try JSONReader.read(json, maxDepth: ProjectionRecord.maxDepth).array ?? []
+        } catch {
+            throw EventStoreError(.corruptEvent, "the projection's fields: \(error)")
+        }
         var projected: [String: ProjectionRecord] = [:]
-        for (id, element) in zip(projectedIDs, elements) where element != Array("null".utf8)[...] {
-            projected[id] = try ProjectionRecord(entityJSON: element, schema: schema)
+        for (id, element) in zip(projectedIDs, elements) {
+            guard case .object(let object) = element else { continue }
+            projected[id] = try ProjectionRecord(object: object, text: json, schema: schema)
         }
 
         var differences: [Difference] = []
@@ -182,7 +193,7 @@ extension EventStore {
                 differences.append(Difference(kind: .entity, aggregateID: id, projection: String(decoding: mine.json, as: UTF8.self),
                                               events: String(decoding: folded.json, as: UTF8.self)))
             }
-            let document = try documents[id].map { try ProjectionRecord(entityJSON: $0, schema: schema) }
+            let document = try documents[id].map { try ProjectionRecord(entityJSON: Array($0), schema: schema) }
             if let folded = fold.record(id), document.map({ !$0.sameContent(as: folded) }) ?? true {
                 differences.append(Difference(kind: .document, aggregateID: id,
                                               projection: document.map { String(decoding: $0.json, as: UTF8.self) } ?? "absent",

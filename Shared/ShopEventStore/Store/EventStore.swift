@@ -4,15 +4,15 @@ import ShopDomain
 import ShopRedis
 
 /// The event store: atomic appends that update the projection in the same script, typed queries on the
-/// projection, stock reservations, replay, rebuild and verification, all on Redis (see DESIGN.md, Redis layout).
+/// projection, replay, rebuild and verification, all on Redis (see DESIGN.md, Redis layout). It knows topics and
+/// JSON, never an entity type; parts that write events with state of their own (the stock ledger) bring a
+/// `TopicScript`.
 ///
-/// A value type holding the client; copy it freely. Store failures throw `EventStoreError`; Redis
-/// connection failures throw the client's errors unchanged.
+/// A value type holding the client; copy it freely. Every failure, Redis's included, is an `EventStoreError`.
 ///
 /// Layout decisions (keys in `TopicKeys`): projection hash values and list items are JSON text (`name` → `"Alice"`,
 /// `price` → `10`), so reads concatenate them into entity JSON without decoding. Beyond the design's keys, each
-/// topic has `{topic}_clock` (last entry id and creation counter), `{topic}_unique:<field>` (unique value → id),
-/// and the inventory topic `{inventory}_reservations` / `{inventory}_reservation:<order>`.
+/// topic has `{topic}_clock` (last entry id and creation counter) and `{topic}_unique:<field>` (unique value → id).
 public struct EventStore: Sendable {
     /// The Redis client (pooled client or a leased connection).
     public let redis: any RedisCommandExecutor
@@ -20,24 +20,18 @@ public struct EventStore: Sendable {
     public let compressionThreshold: Int
     /// The largest entity JSON a stored entry may inflate to; a bigger (or hostile) entry is a corrupt event.
     public let maxEntitySize: Int
-    let logger: Logger
+    /// Where the store (and parts built on it, such as the stock ledger) log.
+    public let logger: Logger
     let metrics: EventStoreMetrics
 
     /// A store on the given client; `compressionThreshold` is `EVENT_COMPRESSION_THRESHOLD`.
     public init(redis: any RedisCommandExecutor, logger: Logger, compressionThreshold: Int = 1024,
                 maxEntitySize: Int = 16 << 20) {
-        self.redis = redis
+        self.redis = redis is StoreRedis ? redis : StoreRedis(base: redis)
         self.logger = logger
         self.compressionThreshold = compressionThreshold
         self.maxEntitySize = maxEntitySize
         self.metrics = EventStoreMetrics()
-    }
-
-    static var jsonDecoder: JSONDecoder { JSONDecoder() }
-    static var jsonEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
     }
 
     /// The arguments every script starts with: key base, unique field, list fields.
@@ -51,15 +45,14 @@ public struct EventStore: Sendable {
         keys.streams.map { RESPArgument($0) } + [RESPArgument(keys.ids), RESPArgument(keys.versions), RESPArgument(keys.clock)]
     }
 
-    /// Runs a store script, turning its typed error replies into `EventStoreError`. A script that writes
-    /// (`writes`, the default) counts only once the replicas the client asks for hold it (`evalSHAReplicated`).
+    /// Runs a store script; its typed error replies arrive as `EventStoreError` (see `StoreRedis`). A script that
+    /// writes (`writes`, the default) counts only once the replicas the client asks for hold it (`evalSHAReplicated`).
     func run(_ script: RedisScript, keys: [RESPArgument], arguments: [RESPArgument], writes: Bool = true) async throws -> RESPValue {
         do {
             if writes { return try await redis.evalSHAReplicated(script, keys: keys, arguments: arguments) }
             return try await redis.evalSHA(script, keys: keys, arguments: arguments)
         } catch let error as RedisServerError {
-            if let storeError = EventStoreError.fromScript(error) { throw storeError }
-            throw error
+            throw StoreRedis.translate(RedisServerError(prefix: "SCRIPT", message: "\(error)"))
         }
     }
 }

@@ -47,23 +47,4 @@ public struct Request: Sendable {
         self.requestID = requestID
         self.baseLogger = logger
     }
-
-    /// Decodes the JSON body as one `T`; a missing or malformed body is a 400 `HTTPError` that says what is wrong.
-    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try JSONBody.decode(type, from: self.body)
-    }
-
-    /// Decodes a JSON body that is one object or an array of objects into an array; anything else is a 400.
-    public func decodeOneOrMany<T: Decodable>(_ type: T.Type) throws -> [T] {
-        switch JSONBody.firstSignificantByte(of: self.body) {
-        case UInt8(ascii: "["):
-            return try JSONBody.decode([T].self, from: self.body)
-        case UInt8(ascii: "{"):
-            return [try JSONBody.decode(T.self, from: self.body)]
-        case nil:
-            throw HTTPError(.badRequest, "request body is empty, expected a JSON object or an array of objects")
-        default:
-            throw HTTPError(.badRequest, "expected a JSON object or an array of objects")
-        }
-    }
 }

@@ -2,6 +2,7 @@
 
 import NIOCore
 import NIOHTTP1
+import ShopJSON
 
 /// One HTTP response; the server adds Content-Length, Date, Connection and X-Request-Id.
 public struct Response: Sendable {
@@ -59,7 +60,7 @@ public struct Response: Sendable {
     public static func error(_ error: HTTPError) -> Response {
         var body = ByteBuffer()
         body.writeStaticString(#"{"error":"#)
-        JSONString.write(error.message, into: &body)
+        JSONWriter.string(error.message, into: &body)
         body.writeStaticString("}")
         return .json(bytes: body, status: error.status)
     }

@@ -1,7 +1,7 @@
 /// Quoting of user input inside error messages: short, and never the whole of a huge value.
-enum Quote {
+public enum JSONQuote {
     /// `"value"`, cut to 40 characters with an ellipsis, control characters escaped.
-    static func value(_ text: String, limit: Int = 40) -> String {
+    public static func value(_ text: String, limit: Int = 40) -> String {
         var shown = ""
         var count = 0
         for scalar in text.unicodeScalars {

@@ -1,13 +1,13 @@
-import ShopRedis
+import ShopEventStore
 
-/// Stock reservation scripts on the inventory topic: one script decides and writes, so two orders can never
-/// take the same unit, and each amount change is an `inventory_updated` event.
+/// The ledger's script on the inventory topic: one script decides and writes, so two orders can never take the
+/// same unit, and each amount change is an `inventory_updated` event appended by the store's Lua library.
 enum ReservationScripts {
     /// KEYS[7] the reservations sorted set, KEYS[8] this order's reservation hash. ARGV from A: order id, mode
     /// (`reserve`, `release`, `swap`), product count, product ids (repeats count), event id count, event ids,
     /// then the events' correlation id, causation id and traceparent (or empty).
     /// Replies {entry id, inventory id, version, payload} per event; `NEEDIDS n` when it needs more event ids.
-    static let reserve = RedisScript(LuaLibrary.source + #"""
+    static let reserve = TopicScript(#"""
     local RESERVATIONS, RESERVATION = KEYS[7], KEYS[8]
     local order, mode = ARGV[A], ARGV[A + 1]
     local n = tonumber(ARGV[A + 2])

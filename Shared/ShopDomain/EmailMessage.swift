@@ -1,9 +1,9 @@
-import ShopDomain
+import ShopJSON
 
 /// The body of msg-service's `POST /email`: recipient, text, and the idempotency key (one message per key).
 ///
-/// Senders encode it; msg-service decodes it strictly (through `BodyDecoder`), every problem a `ValidationError`.
-public struct EmailMessage: Codable, Sendable, Equatable {
+/// Senders write it with `json`; msg-service decodes it strictly (through `BodyDecoder`), every problem a `ValidationError`.
+public struct EmailMessage: BodyDecodable, Equatable {
     /// The recipient's e-mail address.
     public var to: String
     /// The text, line breaks included.
@@ -22,7 +22,7 @@ public struct EmailMessage: Codable, Sendable, Equatable {
     /// Longest key (an event id and the kind of message fit many times over).
     public static let maxKeyLength = 200
 
-    /// A message built in code (senders); bodies go through `init(from:)`, which validates.
+    /// A message built in code (senders); bodies go through `init(json:item:)`, which validates.
     public init(to: String, msg: String, key: String, correlationID: String? = nil, causationID: String? = nil) {
         self.to = to
         self.msg = msg
@@ -39,47 +39,34 @@ public struct EmailMessage: Codable, Sendable, Equatable {
         return message
     }
 
-    enum CodingKeys: String, CodingKey {
-        case to, msg, key
-        case correlationID = "correlation_id", causationID = "causation_id"
-    }
-
-    /// Decodes and validates a request body's object.
-    public init(from decoder: any Decoder) throws {
-        let container: KeyedDecodingContainer<CodingKeys>
-        do {
-            container = try decoder.container(keyedBy: CodingKeys.self)
-        } catch {
+    /// Decodes and validates a request body's object (unknown fields are ignored).
+    public init(json value: JSONValue, item: Int?) throws(ValidationError) {
+        guard case .object(let object) = value else {
             throw ValidationError(.wrongType, #"expected a JSON object {"to", "msg", "key"}"#)
         }
-        to = try Self.text(container, .to, maxLength: Self.maxRecipientLength, lineBreaks: false)
+        to = try Self.text(object, "to", maxLength: Self.maxRecipientLength, lineBreaks: false)
         guard EmailAddress.isPlausible(to) else {
             throw ValidationError(.invalidValue, "'to' must be an e-mail address like name@example.com")
         }
-        msg = try Self.text(container, .msg, maxLength: Self.maxTextLength, lineBreaks: true)
-        key = try Self.text(container, .key, maxLength: Self.maxKeyLength, lineBreaks: false)
-        correlationID = try Self.optionalText(container, .correlationID)
-        causationID = try Self.optionalText(container, .causationID)
+        msg = try Self.text(object, "msg", maxLength: Self.maxTextLength, lineBreaks: true)
+        key = try Self.text(object, "key", maxLength: Self.maxKeyLength, lineBreaks: false)
+        correlationID = try Self.optionalText(object, "correlation_id")
+        causationID = try Self.optionalText(object, "causation_id")
     }
 
     /// An optional id: absent or null is nil, otherwise a text as `key` is.
-    private static func optionalText(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws(ValidationError) -> String? {
-        guard container.contains(key), (try? container.decodeNil(forKey: key)) != true else { return nil }
-        return try text(container, key, maxLength: maxKeyLength, lineBreaks: false)
+    private static func optionalText(_ object: JSONObject, _ name: String) throws(ValidationError) -> String? {
+        guard let field = object[name], field != .null else { return nil }
+        return try text(object, name, maxLength: maxKeyLength, lineBreaks: false)
     }
 
     /// A required, non-blank string of at most `maxLength` scalars without control characters (bar line breaks
     /// and tabs where `lineBreaks`).
-    private static func text(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, maxLength: Int,
+    private static func text(_ object: JSONObject, _ name: String, maxLength: Int,
                              lineBreaks: Bool) throws(ValidationError) -> String {
-        let name = key.stringValue
-        guard container.contains(key) else { throw ValidationError(.missingField, "missing field '\(name)'") }
-        if (try? container.decodeNil(forKey: key)) == true {
-            throw ValidationError(.missingField, "'\(name)' must not be null")
-        }
-        guard let value = try? container.decode(String.self, forKey: key) else {
-            throw ValidationError(.wrongType, "'\(name)' must be a string")
-        }
+        guard let field = object[name] else { throw ValidationError(.missingField, "missing field '\(name)'") }
+        if field == .null { throw ValidationError(.missingField, "'\(name)' must not be null") }
+        guard let value = field.string else { throw ValidationError(.wrongType, "'\(name)' must be a string") }
         // One pass; ASCII (nearly every text) is judged by its code, the Unicode properties only beyond it.
         var length = 0
         var blank = true
@@ -106,5 +93,16 @@ public struct EmailMessage: Codable, Sendable, Equatable {
             throw ValidationError(.invalidValue, "'\(name)' must not contain control characters")
         }
         return value
+    }
+
+    /// `{"to":…,"msg":…,"key":…,"correlation_id":…,"causation_id":…}` (ids when known), the body a sender posts.
+    public func write(into output: inout some JSONOutput) {
+        var writer = JSONWriter(into: output)
+        writer.field("to", to)
+        writer.field("msg", msg)
+        writer.field("key", key)
+        if let correlationID { writer.field("correlation_id", correlationID) }
+        if let causationID { writer.field("causation_id", causationID) }
+        output = writer.finished()
     }
 }

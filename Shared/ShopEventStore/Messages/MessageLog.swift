@@ -1,25 +1,56 @@
-import Foundation
-import ShopReactions
+import NIOCore
+import ShopDomain
 import ShopRedis
 
-/// Records sent messages in the capped `messages` stream, once per key: one script does the checks and the writes,
-/// so two concurrent deliveries of the same event cannot both record it.
-struct MessageRecorder: Sendable {
-    let redis: RedisClient
+/// The messages msg-service sent, in the capped `messages` stream: msg-service records them (once per key, one
+/// script doing the checks and the writes, so two deliveries of the same event cannot both record it) and the
+/// gateway's `GET /messages` reads them. The one place that knows the stream and its script.
+public struct MessageLog: Sendable {
+    /// The stream, shared by msg-service and the gateway.
+    public static let stream = "messages"
+
+    let redis: any RedisCommandExecutor
     /// The most entries the stream keeps (approximately: `MAXLEN ~`).
     let maxLength: Int
     /// How long a key is remembered; a repeat after that would be sent again.
     let keyLifetime: Duration
 
-    /// The stream the gateway's `GET /messages` reads.
-    static let stream = "messages"
+    /// The log in `store`'s Redis.
+    public init(store: EventStore, maxLength: Int = 100_000, keyLifetime: Duration = .seconds(7 * 24 * 3600)) {
+        self.redis = store.redis
+        self.maxLength = maxLength
+        self.keyLifetime = keyLifetime
+    }
 
     /// What became of a message.
-    enum Outcome: Equatable {
+    public enum Outcome: Sendable, Equatable {
         /// Recorded now, under this entry id.
         case sent(entryID: String)
         /// Its key had been recorded before (under this entry id): nothing was written.
         case duplicate(entryID: String)
+    }
+
+    /// One recorded message as the log holds it; `sentAt` is the text msg-service wrote (Unix seconds); the ids are
+    /// nil for messages of senders before them.
+    public struct Entry: Sendable, Equatable {
+        public var to: String
+        public var msg: String
+        public var key: String
+        public var sentAt: String
+        public var correlationID: String?
+        public var causationID: String?
+        /// The stream entry id (the causation tree names a message by it).
+        public var entryID: String
+
+        init(_ entry: StreamEntry) {
+            to = entry.string("to") ?? ""
+            msg = entry.string("msg") ?? ""
+            key = entry.string("key") ?? ""
+            sentAt = entry.string("sent_at") ?? ""
+            correlationID = entry.string("correlation_id")
+            causationID = entry.string("causation_id")
+            entryID = entry.id
+        }
     }
 
     /// The key remembering `key`, hash-tagged `{messages}` so it shares the stream's cluster slot.
@@ -28,14 +59,9 @@ struct MessageRecorder: Sendable {
     /// The list of the entry ids of one correlation's messages (the gateway's causation tree reads it).
     static func correlationKey(_ correlationID: String) -> String { "{messages}:correlation:\(correlationID)" }
 
-    /// Records `message` at `sentAt` (Unix seconds) unless its key was recorded already.
-    func record(_ message: EmailMessage, sentAt: Int) async throws -> Outcome {
-        try await record([message], sentAt: sentAt)[0]
-    }
-
     /// Records `messages` in order, each unless its key was recorded already (an earlier message of the same batch
     /// included): one script call for the whole batch, atomic.
-    func record(_ messages: [EmailMessage], sentAt: Int) async throws -> [Outcome] {
+    public func record(_ messages: [EmailMessage], sentAt: Int) async throws -> [Outcome] {
         guard !messages.isEmpty else { return [] }
         var keys = [RESPArgument(Self.stream)]
         var arguments = [RESPArgument(sentAt), RESPArgument(maxLength), RESPArgument(Int(keyLifetime.components.seconds) * 1000)]
@@ -47,14 +73,30 @@ struct MessageRecorder: Sendable {
         }
         let reply = try await redis.evalSHA(Self.recordScript, keys: keys, arguments: arguments)
         guard let parts = reply.array, parts.count == 2 * messages.count else {
-            throw RedisClientError(.unexpectedReply, "record messages: unexpected reply \(reply)")
+            throw EventStoreError(.unexpectedReply, "record messages: unexpected reply \(reply)")
         }
         return try (0..<messages.count).map { index in
             guard let flag = parts[2 * index].int, let entryID = parts[2 * index + 1].string else {
-                throw RedisClientError(.unexpectedReply, "record messages: unexpected reply \(reply)")
+                throw EventStoreError(.unexpectedReply, "record messages: unexpected reply \(reply)")
             }
             return flag == 1 ? .sent(entryID: entryID) : .duplicate(entryID: entryID)
         }
+    }
+
+    /// The oldest `limit` messages, oldest first.
+    public func read(limit: Int) async throws -> [Entry] {
+        try await redis.xrange(Self.stream, count: limit).map(Entry.init)
+    }
+
+    /// The first `limit` messages of one correlation, as recorded (those still in the capped stream).
+    public func messages(correlation: String, limit: Int) async throws -> [Entry] {
+        let ids = try await redis.lrange(Self.correlationKey(correlation), start: 0, stop: limit - 1)
+        var messages: [Entry] = []
+        for id in ids {
+            let text = String(buffer: id)
+            messages += try await redis.xrange(Self.stream, start: text, end: text).map(Entry.init)
+        }
+        return messages
     }
 
     /// KEYS: the stream, then per message the key of its key and its correlation's list. ARGV: sent_at, max length,

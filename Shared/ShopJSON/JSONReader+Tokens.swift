@@ -1,32 +1,56 @@
+import ShopBasics
+
 /// The tokens of JSON text: strings with their escapes and UTF-8, numbers, literals.
-extension JSONScanner {
-    /// Reads a string from its opening quote, checking escapes and UTF-8; returns its text when `collecting`.
-    mutating func string(collecting: Bool) throws(ValidationError) -> String {
-        var text: [UInt8] = []
+extension JSONReader {
+    /// Reads a string from its opening quote, checking escapes and UTF-8.
+    mutating func string() throws(JSONError) -> String {
         position += 1
+        let start = position
+        // Nearly every string has no escape: it is checked in place and copied once.
         while true {
             let byte = try next("the closing '\"' of a string")
             switch byte {
             case UInt8(ascii: "\""):
-                return collecting ? String(decoding: text, as: UTF8.self) : ""
+                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position - 1]), as: UTF8.self)
             case UInt8(ascii: "\\"):
-                let scalar = try escape()
-                if collecting { text.append(contentsOf: String(scalar).utf8) }
+                position -= 1
+                var text = Array(bytes[start..<position])
+                return try escapedString(continuing: &text)
             case 0..<0x20:
                 position -= 1
                 throw malformed("a control character inside a string must be escaped")
             case 0x20..<0x80:
-                if collecting { text.append(byte) }
+                continue
+            default:
+                try utf8Continuation(lead: byte)
+            }
+        }
+    }
+
+    /// The rest of a string that has escapes, appended to `text`.
+    private mutating func escapedString(continuing text: inout [UInt8]) throws(JSONError) -> String {
+        while true {
+            let byte = try next("the closing '\"' of a string")
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: text, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                text.append(contentsOf: String(try escape()).utf8)
+            case 0..<0x20:
+                position -= 1
+                throw malformed("a control character inside a string must be escaped")
+            case 0x20..<0x80:
+                text.append(byte)
             default:
                 let start = position - 1
                 try utf8Continuation(lead: byte)
-                if collecting { text.append(contentsOf: bytes[start..<position]) }
+                text.append(contentsOf: bytes[start..<position])
             }
         }
     }
 
     /// Reads the rest of a backslash escape, pairing UTF-16 surrogates.
-    mutating func escape() throws(ValidationError) -> Unicode.Scalar {
+    mutating func escape() throws(JSONError) -> Unicode.Scalar {
         let byte = try next("an escape character")
         switch byte {
         case UInt8(ascii: "\""): return "\""
@@ -56,11 +80,11 @@ extension JSONScanner {
         }
     }
 
-    mutating func hexQuad() throws(ValidationError) -> UInt32 {
+    mutating func hexQuad() throws(JSONError) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = try next("four hex digits after \\u")
-            guard let digit = Self.hexValue(byte) else {
+            guard let digit = HexDigit.value(byte).map(UInt32.init) else {
                 position -= 1
                 throw malformed("\\u must be followed by four hex digits")
             }
@@ -70,7 +94,7 @@ extension JSONScanner {
     }
 
     /// Checks the continuation bytes of a multi-byte UTF-8 sequence (no overlongs, surrogates or values past U+10FFFF).
-    mutating func utf8Continuation(lead: UInt8) throws(ValidationError) {
+    mutating func utf8Continuation(lead: UInt8) throws(JSONError) {
         let start = position - 1
         let (count, secondRange): (Int, ClosedRange<UInt8>) = switch lead {
         case 0xC2...0xDF: (1, 0x80...0xBF)
@@ -87,15 +111,15 @@ extension JSONScanner {
             for offset in 1..<count where !(0x80...0xBF).contains(bytes[position + offset]) { valid = false }
         }
         guard valid else {
-            throw ValidationError(.malformedJSON, "malformed JSON: the body is not valid UTF-8 (at byte offset \(start))")
+            throw JSONError(.malformed, "malformed JSON: the body is not valid UTF-8 (at byte offset \(start))")
         }
         position += count
     }
 
-    /// Checks a number's grammar; in an integer field it must denote a whole number. JSON has one number type, so
-    /// `10.0` and `1e3` are the integers 10 and 1000 (as JSON Schema's `integer` says); `1.5`, `1e-3` and `1e400`
-    /// are refused here, before a decoder could round or overflow them.
-    mutating func number(for key: String?) throws(ValidationError) {
+    /// Reads a number and returns its text. In an integer field it must denote a whole number: JSON has one number
+    /// type, so `10.0` and `1e3` are the integers 10 and 1000 (as JSON Schema's `integer` says); `1.5`, `1e-3` and
+    /// `1e400` are refused here, before anyone could round or overflow them.
+    mutating func number() throws(JSONError) -> String {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         let firstDigit = try next("a digit")
@@ -115,18 +139,16 @@ extension JSONScanner {
             guard position < bytes.count, Self.isDigit(bytes[position]) else { throw malformed("a number needs digits in its exponent") }
             skipDigits()
         }
-        if !whole, let key, isEntityLevel, integerFields.contains(key) {
-            let literal = String(decoding: bytes[start..<position], as: UTF8.self)
-            guard let value = Double(literal), value == value.rounded(), abs(value) <= Self.largestExactInteger else {
-                throw located(ValidationError(.invalidValue, "'\(key)' must be a whole number, found \(literal.prefix(40))"))
+        let literal = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        if !whole, let frame = stack.last, frame.isObject, isEntityLevel, integerFields.contains(frame.key) {
+            guard let value = Double(literal), value == value.rounded(), abs(value) <= JSONNumbers.largestExactInteger else {
+                throw located(JSONError(.invalidValue, "'\(frame.key)' must be a whole number, found \(literal.prefix(40))"))
             }
         }
+        return literal
     }
 
-    /// 2^53: beyond it a `Double` no longer tells neighbouring integers apart.
-    static let largestExactInteger = 9_007_199_254_740_992.0
-
-    mutating func literal(_ word: StaticString) throws(ValidationError) {
+    mutating func literal(_ word: StaticString) throws(JSONError) {
         let expected = UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
         guard position + expected.count <= bytes.count, bytes[position..<position + expected.count].elementsEqual(expected) else {
             throw unexpected(bytes[position], expecting: "a value")

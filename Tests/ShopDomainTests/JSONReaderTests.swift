@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import ShopDomain
+import ShopJSON
 
-/// The error text `JSONLimits.check` gives for `bytes`, or nil when they pass.
+/// The error text `JSONReader.read` gives for `bytes`, or nil when they pass.
 private func checkError(_ bytes: [UInt8], maxDepth: Int = DomainLimits.maxJSONDepth, integerFields: Set<String> = []) -> String? {
     do {
-        try JSONLimits.check(bytes, maxDepth: maxDepth, integerFields: integerFields)
+        _ = try JSONReader.read(bytes, maxDepth: maxDepth, integerFields: integerFields)
         return nil
     } catch {
         return error.description
@@ -16,7 +17,7 @@ private func checkError(_ text: String, integerFields: Set<String> = []) -> Stri
     checkError(Array(text.utf8), integerFields: integerFields)
 }
 
-@Suite struct JSONLimitsTests {
+@Suite struct JSONReaderTests {
     static let tooDeep = "malformed JSON: nested more than 64 levels deep"
 
     @Test func rejectsAHundredThousandLevelsOfNestingWithoutRecursing() {
@@ -132,15 +133,23 @@ private func checkError(_ text: String, integerFields: Set<String> = []) -> Stri
         #expect(checkError(#"[[{"price": 1.5}]]"#, integerFields: ["price"]) == nil)
     }
 
-    @Test func acceptsEveryKindOfValue() {
+    @Test func acceptsEveryKindOfValue() throws {
         let body = #"[{"s": "a\"\\\/\b\f\n\r\t\u0041", "n": -12.5e-3, "z": 0, "t": true, "f": false, "x": null, "o": {}, "a": []}]"#
         #expect(checkError(body) == nil)
+        let object = try #require(try JSONReader.read(Array(body.utf8)).array?.first?.object)
+        #expect(object.members.map(\.key) == ["s", "n", "z", "t", "f", "x", "o", "a"])
+        #expect(object["s"] == .string("a\"\\/\u{8}\u{C}\n\r\tA"))
+        #expect(object["n"] == .number("-12.5e-3") && object["z"]?.integer == 0)
+        #expect(object["t"] == .bool(true) && object["f"] == .bool(false) && object["x"] == .null)
+        #expect(object["o"] == .object(JSONObject(members: [])) && object["a"] == .array([]))
+        let n = try #require(object.members.first { $0.key == "n" })
+        #expect(String(decoding: Array(body.utf8)[n.range], as: UTF8.self) == "-12.5e-3")
     }
 
     @Test func checksRawBuffers() {
         let bytes = Array("[[]]".utf8)
-        #expect(throws: ValidationError(.malformedJSON, "malformed JSON: nested more than 1 levels deep")) {
-            try bytes.withUnsafeBytes { raw in try JSONLimits.check(raw, maxDepth: 1) }
+        #expect(throws: JSONError(.malformed, "malformed JSON: nested more than 1 levels deep")) {
+            try bytes.withUnsafeBytes { raw in try JSONReader.read(raw, maxDepth: 1) }
         }
     }
 

@@ -1,0 +1,6 @@
+import ShopStockLedger
+
+extension StoreHarness {
+    /// The stock ledger on the harness's store.
+    var ledger: StockLedger { StockLedger(store: store, logger: logger) }
+}
