@@ -123,7 +123,7 @@ let tests: [Target] = [
                 path: "Tests/ShopPostgresTests", swiftSettings: swiftSettings),
     .testTarget(name: "ShopServiceTests", dependencies: ["ShopService", "ShopHTTP", "ShopDomain", "ShopTestSupport", logging],
                 path: "Tests/ShopServiceTests", swiftSettings: swiftSettings),
-    .testTarget(name: "ArchiveTests", dependencies: ["ShopStockLedger", "ShopArchive", "ShopEventStore", "ShopPostgres", "ShopRedis", "ShopDomain", "ShopHTTP", "ShopTestSupport", logging, nioCore],
+    .testTarget(name: "ArchiveTests", dependencies: ["ArchiveService", "ShopStockLedger", "ShopArchive", "ShopEventStore", "ShopPostgres", "ShopRedis", "ShopDomain", "ShopHTTP", "ShopTestSupport", logging, nioCore],
                 path: "Tests/ArchiveTests", swiftSettings: swiftSettings),
     .testTarget(name: "LoadTests", dependencies: ["ShopLoad", "ShopDomain", "ShopService", "ShopHTTP", histogram, "ShopTestSupport", logging],
                 path: "Tests/LoadTests", swiftSettings: swiftSettings),

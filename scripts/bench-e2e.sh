@@ -7,7 +7,9 @@
 #
 # Prints: reads-orders300-c16, orders-seq, orders-c16, cpu-per-order (fresh stack only), then memory (RSS of each
 # service after the runs).
-# BENCH_SECONDS (default 10) sets each case's duration.
+# BENCH_SECONDS (default 10) sets each case's duration. With BASELINE_BIN_DIR=<the release bin dir of another
+# checkout> (fresh stack only), the same runs first on that build's services, each line marked `baseline`, and a
+# closing `ratio: cpu-per-order total` line compares the two (scripts/lib/baseline.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"
 cd "$ROOT"
@@ -20,6 +22,7 @@ MODE="fresh"
 # end-to-end benchmarks use.
 # shellcheck source=lib/fresh-stack.sh
 source "$ROOT/scripts/lib/fresh-stack.sh"
+source "$ROOT/scripts/lib/baseline.sh"
 build_release
 
 use_running_stack() {
@@ -47,25 +50,28 @@ run_case() {
   fi
 }
 
-if [[ "$MODE" == "fresh" ]]; then start_fresh_stack; else use_running_stack; fi
+# Every case on the stack of the services in $BIN; $1 marks the lines (empty for ours, `baseline`).
+measure() {
+  local label="${1:+ $1}"
+  if [[ "$MODE" == "fresh" ]]; then start_fresh_stack; else use_running_stack; fi
 
-# Reads first: the fresh shop then holds exactly the 300 orders this case places.
-run_case reads-orders300-c16 "reads-orders300-c16: {rate} req/s p99={p99} ms" \
-  --connections 16 --mix reads --preload-orders 300
-run_case orders-seq "orders-seq: p50={p50} ms p99={p99} ms" --connections 1 --mix orders
-run_case orders-c16 "orders-c16: ok={ok_rate}/s p50={p50} ms p99={p99} ms" --connections 16 --mix orders
+  # Reads first: the fresh shop then holds exactly the 300 orders this case places.
+  run_case reads-orders300-c16 "reads-orders300-c16: {rate} req/s p99={p99} ms$label" \
+    --connections 16 --mix reads --preload-orders 300
+  run_case orders-seq "orders-seq: p50={p50} ms p99={p99} ms$label" --connections 1 --mix orders
+  run_case orders-c16 "orders-c16: ok={ok_rate}/s p50={p50} ms p99={p99} ms$label" --connections 16 --mix orders
 
-# Where the two cores go: CPU time per accepted order of each process (client, services, Redis) over an orders-c16
-# run and the reactions to it (billing, crm, msg, archive), counted until every consumer group has caught up.
-# From /proc/<pid>/stat (utime + stime, in clock ticks); the client's own from bash's `time`. PostgreSQL's backends
-# that exited during the run are not counted (the archive keeps its connections, so there are none).
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# PostgreSQL (archive-service's database): the postmaster and its children (backends, WAL writer, checkpointer).
-postgres_ticks() {
-  local main total=0 pid
-  main="$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null)" || { echo 0; return; }
-  for pid in "$main" $(pgrep -P "$main" 2>/dev/null); do total=$((total + $(cpu_ticks "$pid"))); done
-  echo "$total"
+  # Where the two cores go: CPU time per accepted order of each process (client, services, Redis) over an orders-c16
+  # run and the reactions to it (billing, crm, msg, archive), counted until every consumer group has caught up.
+  # From /proc/<pid>/stat (utime + stime, in clock ticks); the client's own from bash's `time`. PostgreSQL's backends
+  # that exited during the run are not counted (the archive keeps its connections, so there are none).
+  cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+  # PostgreSQL (archive-service's database): the postmaster and its children (backends, WAL writer, checkpointer).
+  postgres_ticks() {
+    local main total=0 pid
+    main="$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null)" || { echo 0; return; }
+    for pid in "$main" $(pgrep -P "$main" 2>/dev/null); do total=$((total + $(cpu_ticks "$pid"))); done
+    echo "$total"
 }
 if [[ "$MODE" == "fresh" && -f "$WORK/redis.pid" ]]; then
   declare -A TICKS=()
@@ -93,7 +99,8 @@ if [[ "$MODE" == "fresh" && -f "$WORK/redis.pid" ]]; then
       total=$((total + us))
       line+=" $exe=$us"
     done
-    say "$line client=$client_us total=$((total + client_us))"
+    say "$line client=$client_us total=$((total + client_us))$label"
+    CPU_TOTAL["${1:-ours}"]=$((total + client_us))
   fi
 fi
 
@@ -104,6 +111,16 @@ for exe in $(service_names); do
   rss="$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || true)"
   memory+=" $exe=${rss:-?}MB"
 done
-say "$memory"
+say "$memory$label"
+if [[ "$MODE" == "fresh" ]]; then
+  fresh_stack_cleanup
+  trap - EXIT
+fi
+}
 
+declare -A CPU_TOTAL=()
+if [[ "$MODE" == "fresh" ]]; then measure_with_baseline measure; else measure ""; fi
+if [[ -n "${CPU_TOTAL[baseline]:-}" && -n "${CPU_TOTAL[ours]:-}" ]]; then
+  say_baseline_ratio "cpu-per-order total" "${CPU_TOTAL[ours]}" "${CPU_TOTAL[baseline]}"
+fi
 exit "$FAILED"

@@ -15,12 +15,12 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/stack.sh"
 source "$(dirname "$0")/lib/fresh-stack.sh"
+source "$(dirname "$0")/lib/baseline.sh"
 cd "$ROOT"
 
 ORDERS="${BENCH_ORDERS:-40000}"
 MIXED_SECONDS="${BENCH_MIXED_SECONDS:-15}"
 build_release
-OUR_BIN="$BIN"
 FAILED=0
 
 # One whole case on a fresh stack of the services in $BIN; $1 marks its lines (empty for ours).
@@ -51,17 +51,10 @@ for e in entries:
   trap - EXIT
 }
 
-if [[ -n "${BASELINE_BIN_DIR:-}" ]]; then
-  [[ -x "$BASELINE_BIN_DIR/gateway-api" ]] || die "BASELINE_BIN_DIR has no gateway-api: $BASELINE_BIN_DIR"
-  BIN="$BASELINE_BIN_DIR"
-  measure baseline
-  BIN="$OUR_BIN"
-fi
-measure ""
+measure_with_baseline measure
 
 if [[ -n "${BASELINE_BIN_DIR:-}" ]]; then
   total() { sed -E 's/.*total=([0-9.]+) req\/s.*/\1/' "$1"; }
-  ours="$(total /tmp/ordershop-bench-reads.line)" baseline="$(total /tmp/ordershop-bench-reads-baseline.line)"
-  say "ratio: mixed-40k-c16 total ours=$ours baseline=$baseline ratio=$(awk -v a="$ours" -v b="$baseline" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
+  say_baseline_ratio "mixed-40k-c16 total" "$(total /tmp/ordershop-bench-reads.line)" "$(total /tmp/ordershop-bench-reads-baseline.line)" 1
 fi
 exit "$FAILED"

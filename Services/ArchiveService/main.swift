@@ -1,5 +1,4 @@
 // archive-service: every event into PostgreSQL, event queries, safe trimming. Wiring only; the logic is ShopArchive.
-import Foundation
 import ShopArchive
 import ShopEventStore
 import ShopPostgres
@@ -8,13 +7,7 @@ import ShopService
 let config = ServiceConfig.fromEnvironment(name: "archive-service", defaultPort: 5008)
 let runtime = ServiceRuntime(config: config)
 
-let postgresConfiguration: PostgresConfiguration
-do {
-    postgresConfiguration = try PostgresConfiguration(url: config.databaseURL)
-} catch {
-    FileHandle.standardError.write(Data("archive-service: configuration error: DATABASE_URL: \(error)\n".utf8))
-    exit(78)
-}
+let postgresConfiguration = config.setting("DATABASE_URL", config.databaseURL) { try PostgresConfiguration(url: $0) }
 let postgres = PostgresClient(configuration: postgresConfiguration, logger: runtime.logger)
 var archiveConfiguration = ArchiveConfiguration()
 archiveConfiguration.retention = config.eventRetention

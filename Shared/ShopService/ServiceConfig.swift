@@ -63,9 +63,23 @@ public struct ServiceConfig: Sendable {
         do {
             return try parse(environment: ProcessInfo.processInfo.environment, name: name, defaultPort: defaultPort)
         } catch {
-            FileHandle.standardError.write(Data("\(name): configuration error: \(error.message)\n".utf8))
-            exit(78)  // EX_CONFIG: a supervisor must not restart in a loop hoping it goes away
+            stop(name, "\(error.message)")
         }
+    }
+
+    /// A setting read here that a library turns into its own configuration (`DATABASE_URL` into ShopPostgres's):
+    /// `parse` runs at start, and a value it refuses stops the process like any bad setting (status 78).
+    public func setting<T>(_ variable: String, _ value: String, _ parse: (String) throws -> T) -> T {
+        do {
+            return try parse(value)
+        } catch {
+            Self.stop(name, "\(variable): \(error)")
+        }
+    }
+
+    private static func stop(_ name: String, _ message: String) -> Never {
+        FileHandle.standardError.write(Data("\(name): configuration error: \(message)\n".utf8))
+        exit(78)  // EX_CONFIG: a supervisor must not restart in a loop hoping it goes away
     }
 
     /// Parses a configuration out of `environment`: a pure function, so every rule is unit-tested.

@@ -1,3 +1,4 @@
+@testable import ArchiveService
 import Foundation
 import Logging
 import NIOCore

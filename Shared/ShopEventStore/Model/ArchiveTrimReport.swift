@@ -1,5 +1,5 @@
-import Foundation
 import ShopDomain
+import ShopJSON
 import ShopRedis
 
 /// What archive-service's last trim of one stream did, and what held it back (`GET /status` shows it).
@@ -29,6 +29,11 @@ public struct ArchiveTrimReport: Sendable, Equatable, Codable {
         case minID = "min_id"
         case heldBy = "held_by"
     }
+    /// A report as the trim script writes it.
+    init(json object: JSONObject) throws(JSONError) {
+        self.init(stream: try object.string("stream"), minID: object["min_id"]?.string, heldBy: try object.string("held_by"),
+                  trimmed: try object.integer("trimmed"), at: Int64(try object.integer("at")))
+    }
 }
 
 extension TopicKeys {
@@ -44,7 +49,8 @@ extension EventStore {
         for result in replies {
             for pair in (try? result.get())?.pairs ?? [] {
                 guard let bytes = pair.value.bytes,
-                      let report = try? JSONDecoder().decode(ArchiveTrimReport.self, from: Data(bytes.readableBytesView)) else { continue }
+                      let object = bytes.withUnsafeReadableBytes({ try? JSONReader.read($0) })?.object,
+                      let report = try? ArchiveTrimReport(json: object) else { continue }
                 reports.append(report)
             }
         }

@@ -1,22 +1,23 @@
+import ShopArchive
 import ShopEventStore
 import ShopHTTP
 import ShopPostgres
 
 /// archive-service's routes: `GET /events` (archive queries) and `GET /status` (streams, groups, trimming, archiver).
-public struct ArchiveRoutes: Sendable {
+struct ArchiveRoutes: Sendable {
     let archive: EventArchive
     let store: EventStore
     let archiver: Archiver?
 
     /// Routes over `archive`; `store` and `archiver` feed `/status`.
-    public init(archive: EventArchive, store: EventStore, archiver: Archiver?) {
+    init(archive: EventArchive, store: EventStore, archiver: Archiver?) {
         self.archive = archive
         self.store = store
         self.archiver = archiver
     }
 
     /// Adds the routes to `router`.
-    public func register(_ router: inout Router) {
+    func register(_ router: inout Router) {
         router.get("/events") { request in try await self.events(request) }
         router.get("/status") { _ in try await self.status() }
     }
@@ -29,7 +30,7 @@ public struct ArchiveRoutes: Sendable {
         } catch let error as ArchiveError where error.code == .badQuery {
             throw HTTPError(.badRequest, error.message)
         } catch let error as PostgresError {
-            request.logger.error("event query failed", metadata: ["error": "\(error)"])
+            request.logger.error("event query failed", metadata: ["error.message": "\(error)"])
             throw HTTPError(.serviceUnavailable, "the event archive is unavailable")
         }
     }
