@@ -18,7 +18,7 @@ struct LoadVerifier: Sendable {
         do {
             return try GatewayJSON.streamLength(try await gateway.require(.GET, "/status"), stream: Self.orderCreatedStream)
         } catch {
-            logger.warning("no event count from GET /status", metadata: ["load.error": "\(error)"])
+            logger.warning("no event count from GET /status", metadata: ["error.message": "\(error)"])
             return nil
         }
     }

@@ -196,7 +196,7 @@ extension ServiceRuntime {
             try await run()
             exit(0)
         } catch {
-            logger.critical("stopped on an error", metadata: ["error": "\(error)"])
+            logger.critical("stopped on an error", metadata: ["error.message": "\(error)"])
             exit(1)
         }
     }

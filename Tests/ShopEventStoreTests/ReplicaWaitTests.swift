@@ -30,7 +30,7 @@ struct ReplicaWaitTests {
                     do {
                         _ = try await store.create(customer)
                         Issue.record("a write no replica confirmed was accepted")
-                    } catch let error as RedisClientError {
+                    } catch let error as EventStoreError {
                         #expect(error.code == .notReplicated, "\(error)")
                         #expect(error.message.contains("0 of 1 replica"), "\(error)")
                     }
@@ -75,7 +75,8 @@ struct ReplicaWaitTests {
             let node = try #require(cluster.node(port: replica))
             node.suspend()
             defer { node.resume() }
-            await #expect(throws: RedisClientError.self) { _ = try await store.create(ConsumerTests.customers(1, prefix: "unconfirmed-")) }
+            let unconfirmed = await #expect(throws: EventStoreError.self) { _ = try await store.create(ConsumerTests.customers(1, prefix: "unconfirmed-")) }
+            #expect(unconfirmed?.code == .notReplicated)
             node.resume()
             #expect(try await StoreHarness.eventually {
                 (try? await store.create(ConsumerTests.customers(1, prefix: "again-"))) != nil

@@ -73,7 +73,7 @@ extension Archiver {
             commands.append(command + entry.arguments)
             commands.append(["XACK", RESPArgument(stream.key), RESPArgument(configuration.group), RESPArgument(entry.id)])
             logger.error("entry cannot be archived; moved to the dead letters", metadata: [
-                "stream": "\(stream.key)", "entry.id": "\(entry.id)", "error": "\(reason)",
+                "event.stream": "\(stream.key)", "event.entry_id": "\(entry.id)", "error.message": "\(reason)",
             ])
         }
         for reply in try await redis.pipeline(commands) { _ = try reply.get() }

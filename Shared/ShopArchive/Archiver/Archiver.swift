@@ -88,7 +88,7 @@ public final class Archiver: Service, Sendable {
         if shouldStop || error is CancellationError { return false }
         state.withLock { $0.lastError = "\(error)" }
         let pause = nextBackoff()
-        logger.warning(message, metadata: ["error": "\(error)", "archive.retry_in": "\(pause)"])
+        logger.warning(message, metadata: ["error.message": "\(error)", "archive.retry_in": "\(pause)"])
         do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return false }
         return true
     }
@@ -181,7 +181,7 @@ public final class Archiver: Service, Sendable {
                 guard let parts = reply.array, parts.count >= 2, let next = parts[0].string else { break }
                 let claimed = ArchiveEntry.entries(parts[1], of: stream)
                 if !claimed.isEmpty {
-                    logger.info("claimed abandoned entries", metadata: ["stream": "\(stream.key)", "archive.claimed": "\(claimed.count)"])
+                    logger.info("claimed abandoned entries", metadata: ["event.stream": "\(stream.key)", "archive.claimed": "\(claimed.count)"])
                     try await write(claimed)
                 }
                 start = next

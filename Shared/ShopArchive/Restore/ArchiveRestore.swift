@@ -39,7 +39,7 @@ public struct ArchiveRestore: Sendable {
             if topic == .order { reservations = StockLedger.reservations(of: fold) }
             reports.append(TopicReport(topic: topic, events: fold.eventCount, entities: fold.liveCount, lastEntryID: fold.lastEntryID))
             logger.info("topic restored from the archive", metadata: [
-                "topic": "\(topic.rawValue)", "restore.events": "\(fold.eventCount)", "restore.entities": "\(fold.liveCount)",
+                "event.topic": "\(topic.rawValue)", "restore.events": "\(fold.eventCount)", "restore.entities": "\(fold.liveCount)",
             ])
         }
         if topics.contains(.order) && topics.contains(.inventory) {

@@ -30,7 +30,7 @@ public struct StreamTrimmer: Service, Sendable {
                 _ = try await trimOnce()
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("trimming failed; retrying later", metadata: ["error": "\(error)"])
+                logger.warning("trimming failed; retrying later", metadata: ["error.message": "\(error)"])
             }
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: configuration.trimInterval) } } catch { return }
         }
@@ -52,7 +52,7 @@ public struct StreamTrimmer: Service, Sendable {
             if heldBy == "no stream" { continue }
             if trimmed > 0 {
                 logger.info("trimmed archived entries", metadata: [
-                    "stream": "\(stream.key)", "archive.trimmed": "\(trimmed)", "archive.min_id": "\(minID)",
+                    "event.stream": "\(stream.key)", "archive.trimmed": "\(trimmed)", "archive.min_id": "\(minID)",
                 ])
             }
             reports.append(ArchiveTrimReport(stream: stream.key, minID: minID.isEmpty ? nil : minID, heldBy: heldBy,

@@ -16,7 +16,7 @@ extension EventConsumer {
                 var acknowledgements = Acknowledgements()
                 let claimed = Self.entries(parts[1])
                 for entry in claimed {
-                    logger.info("claimed an idle entry", metadata: ["stream": "\(stream.key)", "entry.id": "\(entry.id)"])
+                    logger.info("claimed an idle entry", metadata: ["event.stream": "\(stream.key)", "event.entry_id": "\(entry.id)"])
                 }
                 for (id, outcome) in try await handle(claimed, of: stream, on: connection) where outcome == .acknowledge {
                     acknowledgements.add(id, of: stream)

@@ -13,8 +13,8 @@ extension EventConsumer {
             return .settled
         }
         logger.warning("handler failed; will retry", metadata: [
-            "stream": "\(stream.key)", "entry.id": "\(id)", "event.id": "\(event.eventID)",
-            "event.deliveries": "\(deliveries)", "error": "\(error)",
+            "event.stream": "\(stream.key)", "event.entry_id": "\(id)", "event.id": "\(event.eventID)",
+            "event.deliveries": "\(deliveries)", "error.message": "\(error)",
         ])
         return .retry
     }
@@ -36,7 +36,7 @@ extension EventConsumer {
                                          arguments: arguments)
         deadLettered.increment()
         logger.error("entry moved to the dead letter stream", metadata: [
-            "stream": "\(stream.key)", "entry.id": "\(id)", "event.deliveries": "\(deliveries)", "error": "\(error)",
+            "event.stream": "\(stream.key)", "event.entry_id": "\(id)", "event.deliveries": "\(deliveries)", "error.message": "\(error)",
         ])
     }
 

@@ -113,7 +113,7 @@ public final class EventConsumer: Service, Sendable {
                 }
             } catch {
                 if shouldStop || error is CancellationError { return }
-                logger.warning("consumer lost Redis; retrying", metadata: ["error": "\(error)"])
+                logger.warning("consumer lost Redis; retrying", metadata: ["error.message": "\(error)"])
                 let pause = backoff
                 do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { return }
                 backoff = min(backoff * 2, .seconds(2))

@@ -79,7 +79,7 @@ extension EventStore {
         for stream in streams {
             let forgotten = try await forgetIdleConsumers(stream: stream.key, group: group, idleLongerThan: idle, keeping: keeping, on: redis)
             for name in forgotten {
-                logger.info("removed an idle consumer from the group", metadata: ["stream": "\(stream.key)", "consumer.removed": "\(name)"])
+                logger.info("removed an idle consumer from the group", metadata: ["event.stream": "\(stream.key)", "consumer.removed": "\(name)"])
             }
         }
     }

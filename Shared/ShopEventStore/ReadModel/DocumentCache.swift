@@ -97,7 +97,7 @@ public actor DocumentCache {
                 return
             }
             store.logger.notice("entries were trimmed past the read cache's position; reloading the projection",
-                                metadata: ["topic": "\(topic.rawValue)"])
+                                metadata: ["event.topic": "\(topic.rawValue)"])
         }
         var list = DocumentList(uniqueField: TopicSchema.of(topic).uniqueField)
         let start = try await store.clocks([topic])[0]

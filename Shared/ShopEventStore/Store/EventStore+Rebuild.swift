@@ -24,10 +24,10 @@ extension EventStore {
             do {
                 _ = try await run(StoreScripts.swapProjection, keys: Self.scriptKeys(live), arguments: arguments)
             } catch let error as EventStoreError where error.code == .concurrentWrites {
-                logger.info("rebuild raced with appends; retrying", metadata: ["topic": "\(topic.rawValue)", "attempt": "\(attempt)"])
+                logger.info("rebuild raced with appends; retrying", metadata: ["event.topic": "\(topic.rawValue)", "retry.attempt": "\(attempt)"])
                 continue
             }
-            logger.info("projection rebuilt", metadata: ["topic": "\(topic.rawValue)", "rebuild.events": "\(fold.eventCount)"])
+            logger.info("projection rebuilt", metadata: ["event.topic": "\(topic.rawValue)", "rebuild.events": "\(fold.eventCount)"])
             let end = clock.now
             return RebuildReport(events: fold.eventCount, entities: ids.count, duration: end - start, attempts: attempt,
                                  foldDuration: folded - attemptStart, stageDuration: staged - folded, swapDuration: end - staged)

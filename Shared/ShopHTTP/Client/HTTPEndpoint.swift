@@ -56,7 +56,7 @@ final class HTTPEndpoint: Sendable {
                 // but a POST that may have reached the upstream is not sent twice (a duplicate is worse than a 503).
                 guard !retried, lease.isReused, deadline > .now(), Self.mayRetry(method, after: error) else { throw error }
                 retried = true
-                self.logger.debug("retrying on a new connection", metadata: ["http.upstream": "\(self.host):\(self.port)", "http.error": "\(error)"])
+                self.logger.debug("retrying on a new connection", metadata: ["http.upstream": "\(self.host):\(self.port)", "error.message": "\(error)"])
                 lease = try await self.lease(deadline: deadline, fresh: true)
             }
         }

@@ -131,7 +131,7 @@ public final class PostgresClient: Service, Sendable {
         let outcome = try await connection.run(sql, parameters, connecting: permission)
         if let failure = outcome.connectFailure {
             state.withLock { $0.pool.backoff.recordFailure(failure, at: .now) }
-            logger.warning("PostgreSQL connect failed", metadata: ["postgres.server": "\(configuration)", "postgres.error": "\(failure.message)"])
+            logger.warning("PostgreSQL connect failed", metadata: ["postgres.server": "\(configuration)", "error.message": "\(failure.message)"])
         } else if outcome.reconnected {
             let recovered = state.withLock { state in
                 defer { state.pool.backoff.recordSuccess() }

@@ -86,7 +86,7 @@ public final class RedisClient: RedisCommandExecutor, Service, Sendable {
                 let waiters = state.withLock { $0.recordFailure(error) }
                 let failure = RedisClientError(.unavailable, "Redis at \(configuration.host):\(configuration.port) is unreachable: \(Self.reason(error))")
                 for waiter in waiters { waiter.fail(failure) }
-                logger.warning("Redis connection failed, retrying", metadata: ["redis.error": "\(Self.reason(error))", "redis.retry_in_ms": "\(delay.nanoseconds / 1_000_000)"])
+                logger.warning("Redis connection failed, retrying", metadata: ["error.message": "\(Self.reason(error))", "redis.retry_in_ms": "\(delay.nanoseconds / 1_000_000)"])
                 // Backoff between attempts; cancellation (shutdown) ends the sleep early.
                 try? await Task.sleep(for: .nanoseconds(delay.nanoseconds))
                 delay = min(delay * 2, configuration.maxReconnectDelay)

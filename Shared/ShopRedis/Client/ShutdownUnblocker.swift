@@ -90,7 +90,7 @@ public final class ShutdownUnblocker: Sendable {
             unblocker = try await RedisConnection.connect(
                 configuration: blocked.configuration, eventLoop: blocked.channel.eventLoop, logger: logger)
         } catch {
-            logger.debug("cannot unblock a read for shutdown; it ends with its timeout", metadata: ["redis.error": "\(error)"])
+            logger.debug("cannot unblock a read for shutdown; it ends with its timeout", metadata: ["error.message": "\(error)"])
             return
         }
         let key = ObjectIdentifier(blocked)

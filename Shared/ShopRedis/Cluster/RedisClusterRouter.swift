@@ -62,7 +62,7 @@ final class RedisClusterRouter: Sendable {
                 try? await Task.sleep(for: Self.periodicRefresh)
                 delay = .milliseconds(50)
             } catch {
-                logger.warning("Redis cluster topology unavailable, retrying", metadata: ["redis.error": "\(RedisClient.reason(error))"])
+                logger.warning("Redis cluster topology unavailable, retrying", metadata: ["error.message": "\(RedisClient.reason(error))"])
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(2))
             }

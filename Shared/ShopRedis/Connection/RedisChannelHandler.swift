@@ -98,7 +98,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
             }
         } catch {
             let clientError = error as? RedisClientError ?? RedisClientError(.protocolError, "\(error)")
-            logger.error("Redis protocol error, closing the connection", metadata: ["redis.error": "\(clientError)"])
+            logger.error("Redis protocol error, closing the connection", metadata: ["error.message": "\(clientError)"])
             apply(stateMachine.close(clientError))
             context.close(promise: nil)
             return
@@ -117,7 +117,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("Redis connection error", metadata: ["redis.error": "\(error)"])
+        logger.debug("Redis connection error", metadata: ["error.message": "\(error)"])
         apply(stateMachine.close(RedisClientError(.connectionClosed, "connection error: \(error)")))
         context.close(promise: nil)
     }
