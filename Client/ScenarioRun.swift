@@ -53,7 +53,7 @@ struct ScenarioRun {
         step("create \(Self.count) customers")
         let bodies = (0..<Self.count).map { _ in
             let name = Self.randomName()
-            return ["name": name.prefix(1).uppercased() + name.dropFirst(), "message.to": "\(name)@server.com"]
+            return ["name": name.prefix(1).uppercased() + name.dropFirst(), "email": "\(name)@server.com"]
         }
         let ids = try await created("/customers", bodies)
         customers = zip(ids, bodies).map { Customer(id: $0, name: $1["name"] ?? "", email: $1["email"] ?? "") }
