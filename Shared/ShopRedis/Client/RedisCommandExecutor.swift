@@ -32,11 +32,16 @@ extension RedisCommandExecutor {
         // A client span around every script when a tracer records (a script is one step of the shop's work).
         guard TraceParent.isTracing else { return try await run(script, command) }
         return try await withSpan("EVALSHA", ofKind: .client) { span in
-            span.attributes["db.system.name"] = "redis"
-            span.attributes["db.operation.name"] = "EVALSHA"
-            span.attributes["db.redis.script.sha1"] = script.sha1
+            Self.describe(span, script)
             return try await run(script, command)
         }
+    }
+
+    /// The attributes of a script's client span.
+    static func describe(_ span: any Span, _ script: RedisScript) {
+        span.attributes["db.system.name"] = "redis"
+        span.attributes["db.operation.name"] = "EVALSHA"
+        span.attributes["db.redis.script.sha1"] = script.sha1
     }
 
     nonisolated(nonsending) private func run(_ script: RedisScript, _ command: [RESPArgument]) async throws -> RESPValue {
@@ -59,6 +64,19 @@ extension RedisCommandExecutor {
         _ script: RedisScript, keys: [RESPArgument], arguments: [RESPArgument], waitingFor replicas: Int, timeout: TimeAmount
     ) async throws -> RESPValue {
         guard replicas > 0 else { return try await evalSHA(script, keys: keys, arguments: arguments) }
+        // The same client span as a script without WAIT (the span covers the wait for the replicas too).
+        guard TraceParent.isTracing else {
+            return try await evalSHAThenWait(script, keys: keys, arguments: arguments, replicas: replicas, timeout: timeout)
+        }
+        return try await withSpan("EVALSHA", ofKind: .client) { span in
+            Self.describe(span, script)
+            return try await evalSHAThenWait(script, keys: keys, arguments: arguments, replicas: replicas, timeout: timeout)
+        }
+    }
+
+    nonisolated(nonsending) private func evalSHAThenWait(
+        _ script: RedisScript, keys: [RESPArgument], arguments: [RESPArgument], replicas: Int, timeout: TimeAmount
+    ) async throws -> RESPValue {
         var command: [RESPArgument] = ["EVALSHA", RESPArgument(script.sha1), RESPArgument(keys.count)]
         command.append(contentsOf: keys)
         command.append(contentsOf: arguments)

@@ -17,13 +17,13 @@ struct SpanFileWriter: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: .milliseconds(100))
-                write()
+                appendFinishedSpans()
             }
         }
-        write()
+        appendFinishedSpans()
     }
 
-    private func write() {
+    private func appendFinishedSpans() {
         let spans = tracer.memory.popFinishedSpans()
         guard !spans.isEmpty else { return }
         var text = ""
@@ -37,13 +37,18 @@ struct SpanFileWriter: Service {
                 text += String(decoding: data, as: UTF8.self) + "\n"
             }
         }
-        guard let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil)
-            ? FileHandle(forWritingAtPath: path) : nil) else {
+        // O_APPEND: several instances of one service (make test's cluster pass) share the file; each write lands
+        // whole at its end (seek-then-write let one process overwrite the other's lines).
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard descriptor >= 0 else {
             logger.warning("cannot write spans", metadata: ["file": "\(path)"])
             return
         }
-        defer { try? handle.close() }
-        _ = try? handle.seekToEnd()
-        try? handle.write(contentsOf: Data(text.utf8))
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        if written != bytes.count {
+            logger.warning("spans written in part", metadata: ["file": "\(path)"])
+        }
     }
 }
