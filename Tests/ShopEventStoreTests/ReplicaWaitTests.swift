@@ -49,14 +49,18 @@ struct ReplicaWaitTests {
         let cluster = try await RedisClusterTestServer.start(masters: 3, replicasPerMaster: 1, nodeTimeoutMilliseconds: 60_000)
         defer { cluster.stop() }
         var configuration = try RedisConfiguration(url: cluster.url)
-        configuration.replicaWaitTimeout = .milliseconds(300)
+        // 2 s: a loaded machine's replica may take that long to acknowledge; the stopped one below never does.
+        configuration.replicaWaitTimeout = .seconds(2)
         let client = RedisClient(configuration: configuration, logger: StoreHarness.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             defer { group.cancelAll() }
             try await client.ping()
             let store = EventStore(redis: client, logger: StoreHarness.logger)
-            _ = try await store.create(ConsumerTests.customers(1, prefix: "first-"))
+            // A new replica's first sync may outlast a WAIT: the first write is confirmed once the link is up.
+            #expect(try await StoreHarness.eventually {
+                (try? await store.create(ConsumerTests.customers(1, prefix: "first-"))) != nil
+            }, "a first write is confirmed by the new replica")
             // A new cluster's gossip may not have told the node the client asked about every replica yet: the map
             // is read again every few seconds.
             #expect(try await StoreHarness.eventually { client.replicasRequired(forKeys: ["{customer}_ids"]) == 1 },
