@@ -6,12 +6,12 @@
 #   measure_with_baseline measure   runs `measure baseline` on BASELINE_BIN_DIR's services (when set), then `measure ""`
 
 measure_with_baseline() {
-  local measure="$1" ours="$BIN"
+  local measure="$1" our_bin="$BIN"
   if [[ -n "${BASELINE_BIN_DIR:-}" ]]; then
     [[ -x "$BASELINE_BIN_DIR/gateway-api" ]] || die "BASELINE_BIN_DIR has no gateway-api: $BASELINE_BIN_DIR"
     BIN="$BASELINE_BIN_DIR"
     "$measure" baseline
-    BIN="$ours"
+    BIN="$our_bin"
   fi
   "$measure" ""
 }
