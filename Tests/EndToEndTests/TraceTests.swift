@@ -127,16 +127,18 @@ extension TraceTests {
                 }
             }
             var traced: [[String: Any]] = []
+            func has(_ service: String, _ name: String, kind: String) -> Bool {
+                traced.contains { $0["service"] as? String == service && $0["name"] as? String == name && $0["kind"] as? String == kind }
+            }
+            // Each service writes its finished spans every 100 ms: wait for the last ones and the gateway's alike.
             let arrived = try await ShopHarness.eventually {
                 traced = spans().filter { $0["trace_id"] as? String == Self.traceID }
                 return Set(traced.filter { $0["name"] as? String == "POST /email" && $0["kind"] as? String == "server" }
                     .compactMap { $0["service"] as? String }) == ["msg-service"]
                     && traced.filter { ($0["name"] as? String)?.hasSuffix("order_created") == true }.count == 2
+                    && has("gateway-api", "POST /order", kind: "server") && has("gateway-api", "POST /order", kind: "client")
             }
             #expect(arrived, "\(traced.map { "\($0["service"] ?? "") \($0["name"] ?? "")" })")
-            func has(_ service: String, _ name: String, kind: String) -> Bool {
-                traced.contains { $0["service"] as? String == service && $0["name"] as? String == name && $0["kind"] as? String == kind }
-            }
             #expect(has("gateway-api", "POST /order", kind: "server") && has("gateway-api", "POST /order", kind: "client"))
             #expect(has("order-service", "POST /order", kind: "server") && has("order-service", "EVALSHA", kind: "client"))
             #expect(has("crm-service", "crm-service order_created", kind: "consumer"))
